@@ -1,0 +1,26 @@
+using DnnC.Compiler.Text;
+
+namespace DnnC.Compiler.Diagnostics;
+
+public static partial class Diag
+{
+    /// <summary>An operator's inputs do not fit together; the message names both shapes.</summary>
+    public static Diagnostic ShapeMismatch(SourceLocation at, string op, string detail, string? help = null) =>
+        Error("DNN2001", at, $"shape mismatch in '{op}': {detail}", help);
+
+    public static Diagnostic InvalidAttribute(SourceLocation at, string op, string detail) =>
+        Error("DNN2002", at, $"invalid attribute for '{op}': {detail}");
+
+    public static Diagnostic WrongInputCount(SourceLocation at, string op, string expected, int actual) =>
+        Error("DNN2003", at, $"'{op}' takes {expected} input(s) but was given {actual}");
+
+    public static Diagnostic TensorTooLarge(SourceLocation at, string name, string shape) =>
+        Error("DNN2004", at, $"tensor '{name}' with shape {shape} is too large (more than 2^31 elements)");
+
+    /// <summary>A pass produced IR that fails verification: a compiler bug, reported with the pass name.</summary>
+    public static Diagnostic InvalidIrAfterPass(string pass, string detail) =>
+        Error("DNN4001", SourceLocation.None, $"internal error: IR is invalid after pass '{pass}': {detail}");
+
+    public static Diagnostic NoKernelTemplate(SourceLocation at, string op) =>
+        Error("DNN4002", at, $"no kernel template lowers '{op}'");
+}

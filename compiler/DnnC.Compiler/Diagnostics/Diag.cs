@@ -1,0 +1,46 @@
+using DnnC.Compiler.Text;
+
+namespace DnnC.Compiler.Diagnostics;
+
+/// <summary>
+/// The diagnostic catalog: one typed factory per code, split into partial files by stage.
+/// Code ranges: DNN1xxx syntax and binding (Diag.Syntax.cs), DNN2xxx shapes and IR
+/// (Diag.Ir.cs), DNN3xxx weights and tensor files (Diag.Io.cs), DNN4xxx passes and lowering,
+/// DNN5xxx code generation, DNN6xxx ONNX import, DNN9xxx command line.
+/// </summary>
+public static partial class Diag
+{
+    private static Diagnostic Error(string code, SourceLocation location, string message, string? help = null) =>
+        new(code, Severity.Error, message, location, help);
+
+    private static Diagnostic Warning(string code, SourceLocation location, string message, string? help = null) =>
+        new(code, Severity.Warning, message, location, help);
+
+    /// <summary>Edit distance, for "did you mean" suggestions.</summary>
+    public static string? Suggest(string name, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (var c in candidates)
+        {
+            int d = Levenshtein(name.ToLowerInvariant(), c.ToLowerInvariant());
+            if (d < bestDistance) (best, bestDistance) = (c, d);
+        }
+        return best is not null && bestDistance <= Math.Max(1, name.Length / 3) ? best : null;
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) prev[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Length];
+    }
+}

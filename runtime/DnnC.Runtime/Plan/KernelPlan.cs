@@ -1,0 +1,71 @@
+namespace DnnC.Runtime.Plan;
+
+/// <summary>
+/// The lowered program: the one contract between the compiler, the CUDA runtime and the
+/// simulator. Every tensor is a <see cref="PlanValue"/> addressed by id; every kernel names its
+/// values in <see cref="PlanKernel.Args"/>, output first, then inputs in the spec's order.
+/// </summary>
+public sealed record KernelPlan(
+    int FormatVersion,
+    string ModelName,
+    EquatableArray<PlanValue> Values,
+    EquatableArray<PlanKernel> Kernels,
+    EquatableArray<int> Inputs,
+    EquatableArray<PlanOutput> Outputs,
+    long ActivationArenaBytes,
+    long WeightBytes)
+{
+    public const int CurrentFormatVersion = 1;
+
+    public PlanValue Value(int id) => Values[id];
+
+    /// <summary>Follows reshape aliases to the value that owns the storage.</summary>
+    public PlanValue Storage(int id)
+    {
+        var v = Values[id];
+        while (v.AliasOf is int a) v = Values[a];
+        return v;
+    }
+}
+
+public enum ValueKind { Input, Weight, Activation }
+
+/// <summary>
+/// One tensor of the plan. <see cref="Name"/> is the model's own name and appears only in
+/// reports; generated code refers to values by id. Activations and inputs live in one arena at
+/// <see cref="ArenaOffset"/>; weights in the weight blob at <see cref="WeightOffset"/>. A value
+/// with <see cref="AliasOf"/> set (a reshape or flatten) shares its source's storage.
+/// </summary>
+public sealed record PlanValue(
+    int Id,
+    string Name,
+    ValueKind Kind,
+    EquatableArray<int> Shape,
+    long ArenaOffset = -1,
+    long WeightOffset = -1,
+    string? WeightKey = null,
+    int? AliasOf = null)
+{
+    public long ElementCount => HostTensor.ElementCount(Shape);
+    public long Bytes => ElementCount * sizeof(float);
+}
+
+public sealed record PlanOutput(string Name, int Value);
+
+/// <summary>A grid and block geometry with dynamic shared memory, as cuLaunchKernel takes it.</summary>
+public sealed record LaunchConfig(int GridX, int GridY, int GridZ, int BlockX, int BlockY, int BlockZ, int SharedBytes)
+{
+    public long Blocks => (long)GridX * GridY * GridZ;
+    public int ThreadsPerBlock => BlockX * BlockY * BlockZ;
+}
+
+/// <summary>
+/// One fused kernel. <see cref="Name"/> is generated (k0, k1, ...) and safe for CUDA source;
+/// <see cref="Layers"/> holds the source layer names it covers, for reports only.
+/// </summary>
+public sealed record PlanKernel(
+    string Name,
+    KernelSpec Spec,
+    EquatableArray<int> Args,
+    EquatableArray<string> Layers,
+    LaunchConfig Launch);

@@ -1,0 +1,151 @@
+namespace DnnC.Runtime.Plan;
+
+/// <summary>
+/// What a kernel computes, with every shape resolved. One sealed record per kernel template.
+/// Kernel arguments are (output, inputs...) in the order each record documents.
+/// </summary>
+public abstract record KernelSpec
+{
+    /// <summary>Template family name, for reports.</summary>
+    public abstract string Template { get; }
+
+    /// <summary>Multiply-accumulates (or comparable element operations) the kernel performs.</summary>
+    public abstract long Macs { get; }
+}
+
+/// <summary>
+/// An extra input read by an epilogue or a pointwise chain. <see cref="Strides"/> has one entry per
+/// output dimension (in elements, 0 where the operand broadcasts), so that the operand element for
+/// output index (i0, i1, ...) is at Σ i_d · Strides[d].
+/// </summary>
+public sealed record PlanOperand(int Arg, EquatableArray<long> Strides);
+
+/// <summary>The block tile of a GEMM-shaped kernel: Mt × Nt outputs per block, Kt of reduction per step,
+/// each thread computing ThreadM × ThreadN outputs.</summary>
+public sealed record GemmTile(int Mt, int Nt, int Kt, int ThreadM, int ThreadN)
+{
+    public int Threads => (Mt / ThreadM) * (Nt / ThreadN);
+    public override string ToString() => $"{Mt}x{Nt}x{Kt}";
+}
+
+public enum ConvAlgorithm { ImplicitGemm, Depthwise }
+
+/// <summary>
+/// Convolution (NCHW, weights [K, C/groups, R, S]), lowered as an implicit GEMM with
+/// M = N·Ho·Wo, N = K/groups, reduction C/groups·R·S per group, or as a depthwise kernel.
+/// Args: output, x, w, [bias], epilogue operands. <see cref="InputShift"/> (odd kernel size, 0 for
+/// none) applies the shift of REFERENCE.md §5 while loading x; only valid for 1×1 convs.
+/// </summary>
+public sealed record ConvSpec(
+    int N, int C, int H, int W,
+    int K, int R, int S,
+    int Ho, int Wo,
+    int StrideH, int StrideW,
+    int PadTop, int PadLeft,
+    int DilationH, int DilationW,
+    int Groups,
+    bool HasBias,
+    int InputShift,
+    EquatableArray<EpilogueStep> Epilogue,
+    EquatableArray<PlanOperand> Operands,
+    ConvAlgorithm Algorithm,
+    GemmTile Tile) : KernelSpec
+{
+    public override string Template => Algorithm == ConvAlgorithm.Depthwise ? "depthwise_conv" : "implicit_gemm_conv";
+    public override long Macs => (long)N * K * Ho * Wo * (C / Groups) * R * S;
+    public long GemmM => (long)N * Ho * Wo;
+    public int GemmN => K / Groups;
+    public int GemmK => C / Groups * R * S;
+}
+
+/// <summary>
+/// GEMM: out[b, m, n] = Σ_k A[b, m, k] · B[b, k, n] (+ bias[n]) then the epilogue.
+/// Dense layers use <see cref="BTransposed"/> (weights stored [N, K]).
+/// Batch strides are 0 where an operand broadcasts over the batch.
+/// Args: output, A, B, [bias], epilogue operands.
+/// </summary>
+public sealed record GemmSpec(
+    int Batch, int M, int N, int K,
+    long BatchStrideA, long BatchStrideB,
+    bool BTransposed,
+    bool HasBias,
+    EquatableArray<EpilogueStep> Epilogue,
+    EquatableArray<PlanOperand> Operands,
+    GemmTile Tile) : KernelSpec
+{
+    public override string Template => "gemm";
+    public override long Macs => (long)Batch * M * N * K;
+}
+
+public enum PoolKind { Max, Average }
+
+/// <summary>Windowed pooling, NCHW. Args: output, x. Padding beyond H and W is implied by Ho and Wo.</summary>
+public sealed record PoolSpec(
+    PoolKind Kind,
+    int N, int C, int H, int W, int Ho, int Wo,
+    int KernelH, int KernelW, int StrideH, int StrideW, int PadTop, int PadLeft,
+    bool CountIncludePad) : KernelSpec
+{
+    public override string Template => "pool";
+    public override long Macs => (long)N * C * Ho * Wo * KernelH * KernelW;
+}
+
+/// <summary>Pooling over all Spatial positions of each of Rows = N·C rows. Args: output, x.</summary>
+public sealed record GlobalPoolSpec(PoolKind Kind, int Rows, int Spatial) : KernelSpec
+{
+    public override string Template => "global_pool";
+    public override long Macs => (long)Rows * Spatial;
+}
+
+/// <summary>
+/// An elementwise chain over an output of <see cref="Shape"/>: start from operand 0 (the head),
+/// then apply <see cref="Steps"/>; BinaryStep.Operand indexes <see cref="Operands"/>.
+/// Args: output, then each operand's value in order.
+/// </summary>
+public sealed record PointwiseSpec(
+    EquatableArray<int> Shape,
+    EquatableArray<EpilogueStep> Steps,
+    EquatableArray<PlanOperand> Operands) : KernelSpec
+{
+    public override string Template => "pointwise";
+    public override long Macs => HostTensor.ElementCount(Shape) * Math.Max(1, Steps.Count);
+}
+
+/// <summary>Softmax over the middle axis of [Outer, Axis, Inner]. Args: output, x.</summary>
+public sealed record SoftmaxSpec(int Outer, int Axis, int Inner) : KernelSpec
+{
+    public override string Template => "softmax";
+    public override long Macs => 3L * Outer * Axis * Inner;
+}
+
+/// <summary>Axis permutation: output axis i is input axis Perm[i]. Args: output, x.</summary>
+public sealed record TransposeSpec(EquatableArray<int> InputShape, EquatableArray<int> Perm) : KernelSpec
+{
+    public override string Template => "transpose";
+    public override long Macs => HostTensor.ElementCount(InputShape);
+}
+
+/// <summary>
+/// Concatenation seen as [Outer, Σ AxisSizes, Inner]; input i contributes AxisSizes[i] along the axis.
+/// Args: output, inputs in order.
+/// </summary>
+public sealed record ConcatSpec(int Outer, EquatableArray<int> AxisSizes, int Inner) : KernelSpec
+{
+    public override string Template => "concat";
+    public override long Macs => (long)Outer * AxisSizes.Sum() * Inner;
+}
+
+/// <summary>A shift that could not be folded into a 1×1 conv, REFERENCE.md §5. Args: output, x.</summary>
+public sealed record ShiftSpec(int N, int C, int H, int W, int Kernel) : KernelSpec
+{
+    public override string Template => "shift";
+    public override long Macs => 0;
+
+    /// <summary>The (dh, dw) displacement of channel <paramref name="c"/>.</summary>
+    public static (int Dh, int Dw) Offset(int c, int channels, int kernel)
+    {
+        int k2 = kernel * kernel;
+        if (c >= channels / k2 * k2) return (0, 0);
+        return ((c / kernel) % kernel - kernel / 2, c % kernel - kernel / 2);
+    }
+}
