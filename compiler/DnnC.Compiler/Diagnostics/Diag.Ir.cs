@@ -24,3 +24,18 @@ public static partial class Diag
     public static Diagnostic NoKernelTemplate(SourceLocation at, string op) =>
         Error("DNN4002", at, $"no kernel template lowers '{op}'");
 }
+
+public static partial class Diag
+{
+    public static Diagnostic NonConstantBatchNorm(SourceLocation at, string name) =>
+        Error("DNN4003", at, $"batchnorm '{name}' has parameters that are not constants; inference batchnorm needs fixed statistics");
+}
+
+public static partial class Diag
+{
+    public static Diagnostic PendingFeature(string model, string feature) =>
+        Warning("DNN4004", Text.SourceLocation.None, $"model '{model}' asks for {feature}, which this version does not implement yet; the build is FP32 dense");
+
+    public static Diagnostic PendingAnnotation(Text.SourceLocation at, string layer) =>
+        Warning("DNN4005", at, $"the annotation on '{layer}' has no effect yet: its pass is not implemented in this version");
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using DnnC.Compiler.Build;
+using DnnC.Compiler.Diagnostics;
+using DnnC.Compiler.IR;
+using Spectre.Console;
+
+namespace DnnC.Cli;
+
+public static class BuildCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = "a .dnn or .onnx model" };
+        var output = new Option<string?>("--output", "-o") { Description = "output directory (default: out/<model name>)" };
+        var printIr = new Option<bool>("--print-ir-after-all") { Description = "print the IR after every pass" };
+        var inputs = new Option<string[]>("--input") { Description = "NAME=DIMxDIMx... fixes an input's shape" };
+        var shared = new SharedOptions();
+        var command = new Command("build", "compile a model to CUDA kernels, cubins and a build report") { model, output, printIr, inputs };
+        shared.AddTo(command);
+        command.SetAction(parse => CommandRunner.Guard(() =>
+        {
+            var overrides = shared.Read(parse);
+            string path = parse.GetValue(model)!;
+            string dir = parse.GetValue(output) ?? Path.Combine("out", Path.GetFileNameWithoutExtension(path));
+            var diagnostics = new DiagnosticBag();
+            Action<string, Graph>? dump = parse.GetValue(printIr)
+                ? (pass, graph) => Console.Out.Write($"// ----- IR after {pass} -----\n{GraphPrinter.Print(graph)}")
+                : null;
+            var shapes = InputShapes.Parse(parse.GetValue(inputs) ?? []);
+            var result = BuildPipeline.Build(path, overrides, diagnostics, dump, shapes);
+            BuildPipeline.WriteOutputs(result, dir);
+            CommandRunner.PrintDiagnostics(result.Warnings);
+            PrintSummary(result, dir);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static void PrintSummary(BuildResult result, string dir)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn("kernel");
+        table.AddColumn("layers");
+        table.AddColumn("grid");
+        foreach (var b in result.Binaries) table.AddColumn($"regs/spills {b.Arch}");
+        foreach (var k in result.Plan.Kernels)
+        {
+            var cells = new List<string>
+            {
+                k.Name,
+                string.Join(" + ", k.Layers),
+                $"{k.Launch.GridX}x{k.Launch.GridY}x{k.Launch.GridZ}",
+            };
+            foreach (var b in result.Binaries)
+            {
+                var info = b.Kernels.FirstOrDefault(i => i.Kernel == k.Name);
+                cells.Add(info is null ? "-" : $"{info.Registers}/{info.SpillStoreBytes + info.SpillLoadBytes}");
+            }
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+        AnsiConsole.Write(table);
+        Console.WriteLine($"{result.Plan.ModelName}: {result.Plan.Kernels.Count} kernel(s), activation arena {result.Plan.ActivationArenaBytes} bytes, weights {result.Plan.WeightBytes} bytes");
+        Console.WriteLine($"wrote {dir}");
+    }
+}

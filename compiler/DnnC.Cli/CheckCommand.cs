@@ -1,0 +1,28 @@
+using System.CommandLine;
+using DnnC.Compiler.Build;
+using DnnC.Compiler.Diagnostics;
+using DnnC.Compiler.Lowering;
+using DnnC.Compiler.Targets;
+
+namespace DnnC.Cli;
+
+/// <summary><c>dnnc check MODEL</c>: everything up to the kernel plan, without NVRTC; prints diagnostics only.</summary>
+public static class CheckCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = "a .dnn or .onnx model" };
+        var command = new Command("check", "check a model for errors without generating code") { model };
+        command.SetAction(parse => CommandRunner.Guard(() =>
+        {
+            var diagnostics = new DiagnosticBag();
+            var graph = BuildPipeline.Load(parse.GetValue(model)!, new(), diagnostics);
+            var (optimized, _) = BuildPipeline.Optimize(graph);
+            var plan = PlanLowering.Lower(optimized, GpuTarget.ForArch(graph.Options.Targets[0]), diagnostics);
+            CommandRunner.PrintDiagnostics(diagnostics.Items);
+            Console.WriteLine($"{graph.Name}: ok ({graph.Nodes.Count} nodes, {plan.Kernels.Count} kernels)");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

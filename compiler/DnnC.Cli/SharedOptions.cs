@@ -1,0 +1,54 @@
+using System.CommandLine;
+using DnnC.Compiler.Diagnostics;
+using DnnC.Compiler.IR;
+using DnnC.Compiler.Targets;
+using DnnC.Runtime;
+
+namespace DnnC.Cli;
+
+/// <summary>The pass options shared by build, run and check; they map one-to-one onto the DSL's compile section.</summary>
+public sealed class SharedOptions
+{
+    public Option<string[]> Target { get; } = new("--target") { Description = "h100|h200|a100|l4|rtx4090|sm_XX (repeatable; default sm_80 and sm_90)", AllowMultipleArgumentsPerToken = false };
+    public Option<string?> Precision { get; } = new Option<string?>("--precision") { Description = "fp32|fp16" }.AcceptOnlyFromAmong("fp32", "fp16");
+    public Option<string?> Sparsity { get; } = new Option<string?>("--sparsity") { Description = "none|2:4" }.AcceptOnlyFromAmong("none", "2:4");
+    public Option<string?> WeightBits { get; } = new Option<string?>("--weight-bits") { Description = "32|16|2" }.AcceptOnlyFromAmong("32", "16", "2");
+    public Option<string?> Tail { get; } = new Option<string?>("--tail") { Description = "none|tile|prune|grow" }.AcceptOnlyFromAmong("none", "tile", "prune", "grow");
+
+    public void AddTo(Command command)
+    {
+        command.Add(Target);
+        command.Add(Precision);
+        command.Add(Sparsity);
+        command.Add(WeightBits);
+        command.Add(Tail);
+    }
+
+    /// <summary>The CLI's overrides; a flag for a pass that does not exist yet is a usage error, not a silent no-op.</summary>
+    public CompileOverrides Read(ParseResult parse)
+    {
+        var diagnostics = new DiagnosticBag();
+        EquatableArray<string>? targets = null;
+        var words = (parse.GetValue(Target) ?? []).SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        if (words.Count > 0)
+        {
+            var archs = new List<string>();
+            foreach (var word in words)
+            {
+                if (GpuTarget.ArchOf(word) is { } arch) archs.Add(arch);
+                else diagnostics.Add(Diag.UnknownTarget(word, Diag.Suggest(word, GpuTarget.Known.Select(k => k.Name).Concat(GpuTarget.SupportedArchs))));
+            }
+            targets = archs.Distinct().ToEquatableArray();
+        }
+        var precision = parse.GetValue(Precision);
+        var sparsity = parse.GetValue(Sparsity);
+        var bits = parse.GetValue(WeightBits);
+        var tail = parse.GetValue(Tail);
+        if (precision == "fp16") diagnostics.Add(Diag.UnsupportedOption("--precision", "fp16", "the FP16 pass is not implemented in this version"));
+        if (sparsity == "2:4") diagnostics.Add(Diag.UnsupportedOption("--sparsity", "2:4", "the 2:4 sparsity pass is not implemented in this version"));
+        if (bits is "16" or "2") diagnostics.Add(Diag.UnsupportedOption("--weight-bits", bits, "weight quantization is not implemented in this version"));
+        if (tail is "tile" or "prune" or "grow") diagnostics.Add(Diag.UnsupportedOption("--tail", tail, "wave-quantized sizing is not implemented in this version"));
+        if (diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
+        return new CompileOverrides(Targets: targets);
+    }
+}

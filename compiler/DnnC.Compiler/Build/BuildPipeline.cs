@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using DnnC.Compiler.CodeGen;
+using DnnC.Compiler.Diagnostics;
+using DnnC.Compiler.IR;
+using DnnC.Compiler.Lowering;
+using DnnC.Compiler.Passes;
+using DnnC.Compiler.Targets;
+using DnnC.Runtime.Cuda;
+using DnnC.Runtime.Plan;
+
+namespace DnnC.Compiler.Build;
+
+/// <summary>One architecture's compiled kernels and what ptxas said about them.</summary>
+public sealed record CompiledArch(string Arch, byte[] Cubin, IReadOnlyList<PtxasKernelInfo> Kernels, double Seconds);
+
+public sealed record BuildResult(
+    Graph Source,
+    Graph Optimized,
+    KernelPlan Plan,
+    string CudaSource,
+    IReadOnlyList<CompiledArch> Binaries,
+    IReadOnlyList<PassReport> Passes,
+    IReadOnlyList<Diagnostic> Warnings);
+
+/// <summary>
+/// The whole build as named steps: load, resolve options, optimize, lower, emit, compile, report.
+/// Every step reports through diagnostics; a step with errors ends the build by throwing
+/// <see cref="CompilationFailedException"/>, which the CLI prints.
+/// </summary>
+public static class BuildPipeline
+{
+    public static Graph Load(string modelPath, CompileOverrides overrides, DiagnosticBag diagnostics,
+        IReadOnlyDictionary<string, int[]>? inputShapes = null)
+    {
+        var graph = ModelLoader.Load(modelPath, diagnostics);
+        if (graph is not null && inputShapes is not null) InputShapes.CheckAgainst(graph, inputShapes, diagnostics);
+        if (graph is null || diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
+        graph = graph with { Options = overrides.ApplyTo(graph.Options) };
+        WarnAboutPendingFeatures(graph, diagnostics);
+        return graph;
+    }
+
+    public static (Graph Graph, IReadOnlyList<PassReport> Reports) Optimize(Graph graph, Action<string, Graph>? afterPass = null)
+    {
+        var context = new PassContext();
+        var manager = new PassManager(DefaultPipeline.Create()) { AfterPass = afterPass };
+        return (manager.Run(graph, context), context.Reports);
+    }
+
+    public static BuildResult Build(string modelPath, CompileOverrides overrides, DiagnosticBag diagnostics,
+        Action<string, Graph>? afterPass = null, IReadOnlyDictionary<string, int[]>? inputShapes = null)
+    {
+        var source = Load(modelPath, overrides, diagnostics, inputShapes);
+        var (optimized, reports) = Optimize(source, afterPass);
+        var target = GpuTarget.ForArch(source.Options.Targets[0]);
+        var plan = PlanLowering.Lower(optimized, target, diagnostics);
+        string cuda = CudaEmitter.Emit(plan);
+        var binaries = source.Options.Targets.Distinct().Select(arch => Compile(cuda, arch, plan, diagnostics)).ToList();
+        return new BuildResult(source, optimized, plan, cuda, binaries, reports, diagnostics.Items.Where(d => !d.IsError).ToList());
+    }
+
+    private static CompiledArch Compile(string cuda, string arch, KernelPlan plan, DiagnosticBag diagnostics)
+    {
+        if (!Nvrtc.IsAvailable(out string reason))
+        {
+            diagnostics.Add(Diag.NvrtcUnavailable(reason));
+            throw new CompilationFailedException(diagnostics.Items);
+        }
+        var clock = Stopwatch.StartNew();
+        NvrtcResult result;
+        try
+        {
+            result = Nvrtc.Compile(cuda, arch, plan.ModelName);
+        }
+        catch (NvrtcCompileException e)
+        {
+            diagnostics.Add(Diag.KernelCompileFailed(string.Join(", ", e.Kernels), e.Log));
+            throw new CompilationFailedException(diagnostics.Items);
+        }
+        foreach (var k in result.Kernels.Where(k => k.SpillStoreBytes + k.SpillLoadBytes > 0))
+            diagnostics.Add(Diag.KernelSpills(k.Kernel, arch, k.SpillStoreBytes + k.SpillLoadBytes));
+        return new CompiledArch(arch, result.Cubin, result.Kernels, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Annotations and sections for passes that do not exist yet parse and bind, so models can be
+    /// written against the final language; the build says plainly that they have no effect yet.
+    /// </summary>
+    private static void WarnAboutPendingFeatures(Graph graph, DiagnosticBag diagnostics)
+    {
+        var o = graph.Options;
+        if (o.Precision != Precision.Fp32) diagnostics.Add(Diag.PendingFeature(graph.Name, "precision fp16"));
+        if (o.Sparsity != SparsityMode.None) diagnostics.Add(Diag.PendingFeature(graph.Name, "2:4 sparsity"));
+        if (o.WeightBits != 32) diagnostics.Add(Diag.PendingFeature(graph.Name, $"{o.WeightBits}-bit weights"));
+        if (o.Tail != TailMode.None) diagnostics.Add(Diag.PendingFeature(graph.Name, $"tail mode {o.Tail.ToString().ToLowerInvariant()}"));
+        foreach (var node in graph.Nodes.Where(n => n.Options != LayerOptions.Inherit))
+            diagnostics.Add(Diag.PendingAnnotation(node.Location, node.Name));
+    }
+
+    /// <summary>Writes every build output into <paramref name="directory"/>, all or nothing.</summary>
+    public static void WriteOutputs(BuildResult result, string directory) =>
+        AtomicDirectory.Write(directory, staging =>
+        {
+            File.WriteAllText(Path.Combine(staging, "kernels.cu"), result.CudaSource);
+            foreach (var binary in result.Binaries)
+                File.WriteAllBytes(Path.Combine(staging, $"kernels.{binary.Arch}.cubin"), binary.Cubin);
+            File.WriteAllText(Path.Combine(staging, "build-report.json"), BuildReport.ToJson(result));
+            File.WriteAllText(Path.Combine(staging, "ir.txt"), GraphPrinter.Print(result.Optimized));
+        });
+}

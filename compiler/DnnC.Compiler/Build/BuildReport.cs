@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DnnC.Runtime.Plan;
+
+namespace DnnC.Compiler.Build;
+
+/// <summary>
+/// build-report.json: per kernel, the layers it fuses, its template, tile and launch grid, and what
+/// ptxas reported per architecture; then memory and pass summaries. Built as a JsonObject so the
+/// output is stable and needs no reflection (the CLI is published trimmed).
+/// </summary>
+public static class BuildReport
+{
+    public static string ToJson(BuildResult result)
+    {
+        var plan = result.Plan;
+        var kernels = new JsonArray();
+        foreach (var kernel in plan.Kernels)
+        {
+            var ptxas = new JsonObject();
+            foreach (var binary in result.Binaries)
+            {
+                var info = binary.Kernels.FirstOrDefault(k => k.Kernel == kernel.Name);
+                if (info is null) continue;
+                ptxas[binary.Arch] = new JsonObject
+                {
+                    ["registers"] = info.Registers,
+                    ["sharedBytes"] = info.SharedBytes,
+                    ["spillStoreBytes"] = info.SpillStoreBytes,
+                    ["spillLoadBytes"] = info.SpillLoadBytes,
+                    ["stackBytes"] = info.StackBytes,
+                };
+            }
+            var launch = kernel.Launch;
+            var entry = new JsonObject
+            {
+                ["name"] = kernel.Name,
+                ["template"] = kernel.Spec.Template,
+                ["layers"] = new JsonArray(kernel.Layers.Select(l => (JsonNode)JsonValue.Create(l)!).ToArray()),
+                ["grid"] = new JsonArray(launch.GridX, launch.GridY, launch.GridZ),
+                ["block"] = new JsonArray(launch.BlockX, launch.BlockY, launch.BlockZ),
+                ["dynamicSharedBytes"] = launch.SharedBytes,
+                ["macs"] = kernel.Spec.Macs,
+                ["ptxas"] = ptxas,
+            };
+            if (TileOf(kernel.Spec) is { } tile) entry["tile"] = tile.ToString();
+            kernels.Add(entry);
+        }
+
+        long unshared = plan.Values.Where(v => v.Kind != ValueKind.Weight && v.AliasOf is null).Sum(v => v.Bytes);
+        var report = new JsonObject
+        {
+            ["model"] = plan.ModelName,
+            ["formatVersion"] = plan.FormatVersion,
+            ["targets"] = new JsonArray(result.Binaries.Select(b => (JsonNode)JsonValue.Create(b.Arch)!).ToArray()),
+            ["kernelCount"] = plan.Kernels.Count,
+            ["kernels"] = kernels,
+            ["memory"] = new JsonObject
+            {
+                ["activationArenaBytes"] = plan.ActivationArenaBytes,
+                ["activationBytesWithoutReuse"] = unshared,
+                ["weightBytes"] = plan.WeightBytes,
+            },
+            ["compile"] = new JsonArray(result.Binaries.Select(b => (JsonNode)new JsonObject
+            {
+                ["arch"] = b.Arch,
+                ["seconds"] = Math.Round(b.Seconds, 3),
+                ["cubinBytes"] = b.Cubin.Length,
+            }).ToArray()),
+            ["passes"] = new JsonArray(result.Passes.Select(p => (JsonNode)new JsonObject
+            {
+                ["pass"] = p.Pass,
+                ["summary"] = p.Summary,
+                ["details"] = new JsonArray(p.Details.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
+            }).ToArray()),
+            ["warnings"] = new JsonArray(result.Warnings.Select(w => (JsonNode)JsonValue.Create($"{w.Code}: {w.Message}")!).ToArray()),
+        };
+        return report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
+    private static GemmTile? TileOf(KernelSpec spec) => spec switch
+    {
+        ConvSpec c => c.Tile,
+        GemmSpec g => g.Tile,
+        _ => null,
+    };
+}

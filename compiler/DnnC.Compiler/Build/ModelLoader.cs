@@ -1,0 +1,38 @@
+using DnnC.Compiler.Diagnostics;
+using DnnC.Compiler.IR;
+using DnnC.Compiler.Syntax;
+using DnnC.Compiler.Text;
+
+namespace DnnC.Compiler.Build;
+
+/// <summary>Reads a model file of any supported format into the graph IR.</summary>
+public static class ModelLoader
+{
+    public static Graph? Load(string path, DiagnosticBag diagnostics)
+    {
+        if (!File.Exists(path))
+        {
+            diagnostics.Add(Diag.ModelNotFound(path));
+            return null;
+        }
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        switch (extension)
+        {
+            case ".dnn":
+                string text;
+                try { text = File.ReadAllText(path); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    diagnostics.Add(Diag.ModelUnreadable(path, e.Message));
+                    return null;
+                }
+                return DslFrontend.Load(new SourceText(path, text), diagnostics);
+            case ".onnx":
+                diagnostics.Add(Diag.OnnxNotYetSupported(path));
+                return null;
+            default:
+                diagnostics.Add(Diag.UnknownModelFormat(path, extension));
+                return null;
+        }
+    }
+}

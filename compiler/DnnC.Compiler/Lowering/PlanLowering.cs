@@ -1,0 +1,235 @@
+using DnnC.Compiler.CodeGen;
+using DnnC.Compiler.Diagnostics;
+using DnnC.Compiler.IR;
+using DnnC.Compiler.Targets;
+using DnnC.Runtime;
+using DnnC.Runtime.Plan;
+
+namespace DnnC.Compiler.Lowering;
+
+/// <summary>
+/// Lowers a fused graph to the <see cref="KernelPlan"/>, in named steps: number the values, turn
+/// each compute node into one kernel spec with its tile and launch, alias reshapes, then plan the
+/// activation arena and the weight blob.
+/// </summary>
+public static class PlanLowering
+{
+    public static KernelPlan Lower(Graph graph, GpuTarget target, DiagnosticBag diagnostics)
+    {
+        var values = new List<PlanValue>();
+        var ids = new Dictionary<string, int>();
+        var kernels = new List<PlanKernel>();
+
+        int AddValue(string name, ValueKind kind, TensorType type, string? weightKey = null, int? alias = null)
+        {
+            int id = values.Count;
+            values.Add(new PlanValue(id, name, kind, type.Shape, WeightKey: weightKey, AliasOf: alias));
+            ids[name] = id;
+            return id;
+        }
+
+        foreach (var input in graph.Inputs) AddValue(input.Name, ValueKind.Input, input.Type);
+
+        foreach (var node in graph.Nodes)
+        {
+            switch (node.Op)
+            {
+                case ConstantOp c:
+                    AddValue(node.Name, ValueKind.Weight, node.Type, weightKey: c.Key);
+                    continue;
+                case ReshapeOp or FlattenOp:
+                    AddValue(node.Name, values[ids[node.Inputs[0]]].Kind == ValueKind.Weight ? ValueKind.Weight : ValueKind.Activation,
+                        node.Type, alias: ids[node.Inputs[0]]);
+                    continue;
+            }
+            var types = node.Inputs.Select(i => TypeOf(graph, i)).ToList();
+            var spec = SpecFor(node, types, target);
+            if (spec is null)
+            {
+                diagnostics.Add(Diag.NoKernelTemplate(node.Location, node.Op.Mnemonic));
+                continue;
+            }
+            int output = AddValue(node.Name, ValueKind.Activation, node.Type);
+            var args = new List<int> { output };
+            args.AddRange(node.Inputs.Select(i => ids[i]));
+            string name = $"k{kernels.Count}_{spec.Template}";
+            kernels.Add(new PlanKernel(name, spec, args.ToEquatableArray(), node.Layers, KernelTemplates.Launch(spec)));
+        }
+        if (diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
+
+        var outputs = graph.Outputs.Select(o => new PlanOutput(o.Name, ids[o.Value])).ToList();
+        values = PlaceActivations(values, kernels, outputs);
+        long weightBytes = PlaceWeights(values);
+        long arena = values.Where(v => v.ArenaOffset >= 0).Select(v => BufferPlanner.Align(v.ArenaOffset + v.Bytes)).DefaultIfEmpty(0).Max();
+
+        return new KernelPlan(
+            KernelPlan.CurrentFormatVersion,
+            graph.Name,
+            values.ToEquatableArray(),
+            kernels.ToEquatableArray(),
+            graph.Inputs.Select(i => ids[i.Name]).ToEquatableArray(),
+            outputs.ToEquatableArray(),
+            arena,
+            weightBytes);
+    }
+
+    private static TensorType TypeOf(Graph graph, string value) =>
+        graph.Producer(value)?.Type ?? graph.Inputs.First(i => i.Name == value).Type;
+
+    /// <summary>The kernel spec for one compute node, or null when no template covers it.</summary>
+    private static KernelSpec? SpecFor(Node node, IReadOnlyList<TensorType> inputs, GpuTarget target)
+    {
+        var output = node.Type;
+        switch (node.Op)
+        {
+            case Conv2dOp c:
+            {
+                var x = inputs[0];
+                var w = inputs[1];
+                bool depthwise = c.Groups == x[1] && w[0] == x[1] && c.InputShift == 0;
+                var tile = KernelTemplates.ChooseTile((long)output[0] * output[2] * output[3], w[0] / c.Groups, w[1] * w[2] * w[3], target.SmCount);
+                int first = c.HasBias ? 3 : 2;
+                return new ConvSpec(
+                    x[0], x[1], x[2], x[3], w[0], w[2], w[3], output[2], output[3],
+                    c.Strides[0], c.Strides[1], c.Pads[0], c.Pads[1], c.Dilations[0], c.Dilations[1],
+                    c.Groups, c.HasBias, c.InputShift,
+                    RenumberSteps(c.Epilogue, first), Operands(inputs, first, output),
+                    depthwise ? ConvAlgorithm.Depthwise : ConvAlgorithm.ImplicitGemm, tile);
+            }
+            case DenseOp d:
+            {
+                int k = inputs[1][1], n = inputs[1][0];
+                int m = (int)(output.ElementCount / n);
+                int first = d.HasBias ? 3 : 2;
+                return new GemmSpec(1, m, n, k, 0, 0, true, d.HasBias,
+                    RenumberSteps(d.Epilogue, first), Operands(inputs, first, output),
+                    KernelTemplates.ChooseTile(m, n, k, target.SmCount));
+            }
+            case MatMulOp mm:
+            {
+                var a = inputs[0];
+                var b = inputs[1];
+                int m = a[a.Rank - 2], k = a[a.Rank - 1], n = b[b.Rank - 1];
+                int batch = (int)(output.ElementCount / ((long)m * n));
+                long? strideA = BatchStride(a, batch, (long)m * k);
+                long? strideB = BatchStride(b, batch, (long)k * n);
+                if (strideA is null || strideB is null) return null;
+                return new GemmSpec(batch, m, n, k, strideA.Value, strideB.Value, false, false,
+                    RenumberSteps(mm.Epilogue, 2), Operands(inputs, 2, output),
+                    KernelTemplates.ChooseTile((long)m * batch, n, k, target.SmCount));
+            }
+            case ActivationOp a:
+                return new PointwiseSpec(output.Shape, [new ActivationStep(a.Kind, a.Alpha, a.Beta)], Operands(inputs, 0, output));
+            case BinaryOp b:
+                return new PointwiseSpec(output.Shape, [new BinaryStep(b.Kind, 1)], Operands(inputs, 0, output));
+            case PointwiseOp p:
+                return new PointwiseSpec(output.Shape, p.Steps, Operands(inputs, 0, output));
+            case PoolOp p:
+            {
+                var x = inputs[0];
+                return new PoolSpec(p.Kind, x[0], x[1], x[2], x[3], output[2], output[3],
+                    p.Kernel[0], p.Kernel[1], p.Strides[0], p.Strides[1], p.Pads[0], p.Pads[1], p.CountIncludePad);
+            }
+            case GlobalPoolOp g:
+            {
+                var x = inputs[0];
+                return new GlobalPoolSpec(g.Kind, x[0] * x[1], (int)(x.ElementCount / ((long)x[0] * x[1])));
+            }
+            case SoftmaxOp s:
+            {
+                var dims = output.Dims;
+                return new SoftmaxSpec(Product(dims[..s.Axis]), dims[s.Axis], Product(dims[(s.Axis + 1)..]));
+            }
+            case TransposeOp t:
+                return new TransposeSpec(inputs[0].Shape, t.Perm);
+            case ConcatOp cat:
+            {
+                var dims = output.Dims;
+                return new ConcatSpec(Product(dims[..cat.Axis]), inputs.Select(i => i[cat.Axis]).ToEquatableArray(), Product(dims[(cat.Axis + 1)..]));
+            }
+            case ShiftOp sh:
+            {
+                var x = inputs[0];
+                return new ShiftSpec(x[0], x[1], x[2], x[3], sh.Kernel);
+            }
+            default:
+                return null;
+        }
+    }
+
+    private static int Product(IEnumerable<int> dims) => dims.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>Batch stride of a matmul operand: full when it has every batch, 0 when it broadcasts.</summary>
+    private static long? BatchStride(TensorType operand, int batch, long matrixElements)
+    {
+        long operandBatch = operand.ElementCount / matrixElements;
+        return operandBatch == batch ? matrixElements : operandBatch == 1 ? 0 : null;
+    }
+
+    /// <summary>
+    /// Epilogue operands are node inputs from <paramref name="first"/> on; in the plan a BinaryStep
+    /// names its operand's index in the spec's operand list instead.
+    /// </summary>
+    private static EquatableArray<EpilogueStep> RenumberSteps(EquatableArray<EpilogueStep> steps, int first) =>
+        steps.Select(s => s is BinaryStep b ? b with { Operand = b.Operand - first } : s).ToEquatableArray();
+
+    /// <summary>Node inputs from <paramref name="first"/> on, with strides that broadcast them to the output.</summary>
+    private static EquatableArray<PlanOperand> Operands(IReadOnlyList<TensorType> inputs, int first, TensorType output) =>
+        Enumerable.Range(first, inputs.Count - first)
+            .Select(i => new PlanOperand(i + 1, BroadcastStrides(inputs[i].Dims, output.Dims)))
+            .ToEquatableArray();
+
+    public static EquatableArray<long> BroadcastStrides(int[] shape, int[] output)
+    {
+        var strides = new long[output.Length];
+        long stride = 1;
+        for (int d = output.Length - 1, s = shape.Length - 1; d >= 0; d--, s--)
+        {
+            int dim = s >= 0 ? shape[s] : 1;
+            strides[d] = dim == 1 ? 0 : stride;
+            stride *= dim;
+        }
+        return strides;
+    }
+
+    /// <summary>Gives inputs and kernel outputs arena offsets from their lifetimes over the kernel sequence.</summary>
+    private static List<PlanValue> PlaceActivations(List<PlanValue> values, List<PlanKernel> kernels, List<PlanOutput> outputs)
+    {
+        int StorageOf(int id) => values[id].AliasOf is int a ? StorageOf(a) : id;
+        var first = new Dictionary<int, int>();
+        var last = new Dictionary<int, int>();
+        foreach (var v in values.Where(v => v.AliasOf is null && v.Kind != ValueKind.Weight))
+            first[v.Id] = last[v.Id] = 0;
+        for (int k = 0; k < kernels.Count; k++)
+        {
+            var args = kernels[k].Args;
+            first[args[0]] = last[args[0]] = k;
+            foreach (int input in args.Skip(1))
+            {
+                int storage = StorageOf(input);
+                if (last.ContainsKey(storage)) last[storage] = Math.Max(last[storage], k);
+            }
+        }
+        foreach (var o in outputs)
+        {
+            int storage = StorageOf(o.Value);
+            if (last.ContainsKey(storage)) last[storage] = kernels.Count;
+        }
+        var requests = first.Keys.Select(id => new BufferRequest(id, values[id].Bytes, first[id], last[id])).ToList();
+        var assignment = BufferPlanner.Plan(requests);
+        return values.Select(v => assignment.Offsets.TryGetValue(v.Id, out long at) ? v with { ArenaOffset = at } : v).ToList();
+    }
+
+    /// <summary>Lays weights out back to back (aligned) in one blob; returns its size.</summary>
+    private static long PlaceWeights(List<PlanValue> values)
+    {
+        long offset = 0;
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (values[i].Kind != ValueKind.Weight || values[i].AliasOf is not null) continue;
+            values[i] = values[i] with { WeightOffset = offset };
+            offset = BufferPlanner.Align(offset + values[i].Bytes);
+        }
+        return offset;
+    }
+}

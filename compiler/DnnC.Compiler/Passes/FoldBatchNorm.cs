@@ -1,0 +1,82 @@
+using DnnC.Compiler.IR;
+using DnnC.Runtime;
+
+namespace DnnC.Compiler.Passes;
+
+/// <summary>
+/// Folds inference batchnorm into the conv or dense layer that feeds it:
+/// s = γ / √(σ² + ε), W' = W·s per output channel, b' = (b − μ)·s + β. Computed in float64
+/// from the float32 weights, so the folded layer differs from conv-then-bn only by one rounding.
+/// </summary>
+public sealed class FoldBatchNorm : IPass
+{
+    public string Name => "fold-batchnorm";
+    public GraphFacts Requires => GraphFacts.None;
+    public GraphFacts Establishes => GraphFacts.None;
+
+    public Graph Run(Graph graph, PassContext context)
+    {
+        var editor = new GraphEditor(graph);
+        var folded = new List<string>();
+        foreach (var bn in graph.Nodes.Where(n => n.Op is BatchNormOp).ToList())
+        {
+            var producer = editor.Producer(bn.Inputs[0]);
+            if (producer is null || !IsFoldable(producer) || !editor.HasSingleUse(producer.Name, out _)) continue;
+            var param = bn.Inputs.Skip(1).Select(editor.ConstantValue).ToList();
+            var weights = editor.ConstantValue(producer.Inputs[1]);
+            var bias = HasBias(producer.Op) ? editor.ConstantValue(producer.Inputs[2]) : null;
+            if (param.Any(p => p is null) || weights is null || (HasBias(producer.Op) && bias is null)) continue;
+
+            var (newWeights, newBias) = Fold(weights, bias, param[0]!, param[1]!, param[2]!, param[3]!, ((BatchNormOp)bn.Op).Epsilon);
+            string w = editor.InsertConstant(bn.Name + ".folded_weight", newWeights, producer);
+            string b = editor.InsertConstant(bn.Name + ".folded_bias", newBias, producer);
+            Op op = producer.Op switch
+            {
+                Conv2dOp c => c with { HasBias = true },
+                DenseOp d => d with { HasBias = true },
+                _ => throw new InvalidOperationException(),
+            };
+            var inputs = new[] { producer.Inputs[0], w, b };
+            // The folded layer takes the batchnorm's name: every consumer already refers to it.
+            var merged = bn with
+            {
+                Op = op,
+                Inputs = inputs.ToEquatableArray(),
+                Type = editor.InferType(op, inputs),
+                Layers = producer.Layers.Concat(bn.Layers).ToEquatableArray(),
+                Location = producer.Location,
+            };
+            editor.Remove(producer);
+            editor.Replace(bn, merged);
+            folded.Add($"{bn.Name} into {producer.Name}");
+        }
+        context.Report(Name, $"folded {folded.Count} batchnorm(s)", folded);
+        return editor.Build();
+    }
+
+    private static bool IsFoldable(Node node) => node.Op switch
+    {
+        Conv2dOp c => c.Epilogue.IsEmpty,
+        DenseOp d => d.Epilogue.IsEmpty && node.Type.Rank == 2,
+        _ => false,
+    };
+
+    private static bool HasBias(Op op) => op is Conv2dOp { HasBias: true } or DenseOp { HasBias: true };
+
+    internal static (HostTensor Weights, HostTensor Bias) Fold(
+        HostTensor weights, HostTensor? bias, HostTensor gamma, HostTensor beta, HostTensor mean, HostTensor variance, float epsilon)
+    {
+        int channels = weights.Shape[0];
+        int perChannel = weights.Length / channels;
+        var w = new float[weights.Length];
+        var b = new float[channels];
+        for (int k = 0; k < channels; k++)
+        {
+            double s = gamma.Data[k] / Math.Sqrt((double)variance.Data[k] + epsilon);
+            for (int i = 0; i < perChannel; i++) w[k * perChannel + i] = (float)(weights.Data[k * perChannel + i] * s);
+            double b0 = bias?.Data[k] ?? 0.0;
+            b[k] = (float)((b0 - mean.Data[k]) * s + beta.Data[k]);
+        }
+        return (new HostTensor((int[])weights.Shape.Clone(), w), new HostTensor([channels], b));
+    }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# README's second command: runs every test and prints "N passed, N failed, N skipped" alone on a line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+log=$(mktemp)
+dotnet test DnnC.sln --nologo -c Release 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+# One summary line per test assembly: "Passed!  - Failed: 0, Passed: 118, Skipped: 0, Total: 118, ...".
+read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- +Failed:' "$log" | awk -F'[:,]' '
+  { f += $2; p += $4; s += $6 } END { printf "%d %d %d\n", p, f, s }')
+assemblies=$(grep -cE '(Passed|Failed)! +- +Failed:' "$log")
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a build or host failure counts
+if [ "$assemblies" -lt 3 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a test project that never ran
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
