@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace DnnC.EndToEnd.Tests;
+
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>Runs the real dnnc (built next to the tests) as a child process, as a user would.</summary>
+public static class Cli
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static CliResult Run(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoRoot,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dnnc.dll"));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static string TempDir()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "dnnc-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static string Example(string name) => Path.Combine(RepoRoot, "examples", name, name + ".dnn");
+
+    public static IEnumerable<string> ExampleNames() =>
+        Directory.GetDirectories(Path.Combine(RepoRoot, "examples"))
+            .Where(d => File.Exists(Path.Combine(d, Path.GetFileName(d) + ".dnn")))
+            .Select(Path.GetFileName)
+            .OrderBy(n => n)!;
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DnnC.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("DnnC.sln not found above the test directory");
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using DnnC.Compiler.Build;
+using DnnC.Compiler.Diagnostics;
+using DnnC.Compiler.IR;
+
+namespace DnnC.EndToEnd.Tests;
+
+/// <summary>Every example builds through NVRTC for sm_80 and sm_90, with zero spills.</summary>
+public class ExampleBuildTests
+{
+    public static TheoryData<string> Examples() => new(Cli.ExampleNames());
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Example_builds_for_sm80_and_sm90_without_spills(string name)
+    {
+        var diagnostics = new DiagnosticBag();
+        var result = BuildPipeline.Build(Cli.Example(name), new CompileOverrides(), diagnostics);
+
+        Assert.Equal(["sm_80", "sm_90"], result.Binaries.Select(b => b.Arch));
+        foreach (var binary in result.Binaries)
+        {
+            Assert.NotEmpty(binary.Cubin);
+            foreach (var kernel in result.Plan.Kernels)
+            {
+                var info = Assert.Single(binary.Kernels, k => k.Kernel == kernel.Name);
+                Assert.Equal(0, info.SpillStoreBytes + info.SpillLoadBytes);
+                Assert.InRange(info.Registers, 1, 255);
+            }
+        }
+        Assert.DoesNotContain(diagnostics.Items, d => d.Code == "DNN5003");
+    }
+
+    [Fact]
+    public void ResNet_block_lowers_to_exactly_two_kernels()
+    {
+        var diagnostics = new DiagnosticBag();
+        var graph = BuildPipeline.Load(Cli.Example("resnet_block"), new CompileOverrides(), diagnostics);
+        var (optimized, _) = BuildPipeline.Optimize(graph);
+        var plan = DnnC.Compiler.Lowering.PlanLowering.Lower(optimized, DnnC.Compiler.Targets.GpuTarget.H100, diagnostics);
+
+        Assert.Equal(2, plan.Kernels.Count);
+        var first = (DnnC.Runtime.Plan.ConvSpec)plan.Kernels[0].Spec;
+        var second = (DnnC.Runtime.Plan.ConvSpec)plan.Kernels[1].Spec;
+        Assert.Equal("[relu]", Epilogue.Format(first.Epilogue));
+        Assert.Equal("[add(_, in0), relu]", Epilogue.Format(second.Epilogue));
+        Assert.Contains(plan.Kernels[0].Layers, l => l.Contains("batchnorm"));
+        Assert.Contains(plan.Kernels[1].Layers, l => l.Contains("batchnorm"));
+    }
+
+    [Fact]
+    public void Build_command_writes_kernels_cubins_and_report()
+    {
+        string dir = Path.Combine(Cli.TempDir(), "resnet_block");
+        var result = Cli.Run("build", Cli.Example("resnet_block"), "-o", dir);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(File.Exists(Path.Combine(dir, "kernels.cu")));
+        Assert.True(new FileInfo(Path.Combine(dir, "kernels.sm_80.cubin")).Length > 0);
+        Assert.True(new FileInfo(Path.Combine(dir, "kernels.sm_90.cubin")).Length > 0);
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "build-report.json")))!;
+        var kernels = report["kernels"]!.AsArray();
+        Assert.Equal(2, kernels.Count);
+        foreach (var kernel in kernels)
+        {
+            Assert.NotEmpty(kernel!["layers"]!.AsArray());
+            Assert.Equal(3, kernel["grid"]!.AsArray().Count);
+            foreach (string arch in new[] { "sm_80", "sm_90" })
+            {
+                var ptxas = kernel["ptxas"]![arch]!;
+                Assert.True(ptxas["registers"]!.GetValue<int>() > 0);
+                Assert.Equal(0, ptxas["spillStoreBytes"]!.GetValue<int>());
+            }
+        }
+        Assert.True(report["memory"]!["activationArenaBytes"]!.GetValue<long>() > 0);
+    }
+
+    [Fact]
+    public void Print_ir_after_all_prints_every_pass()
+    {
+        var result = Cli.Run("build", Cli.Example("resnet_block"), "-o", Path.Combine(Cli.TempDir(), "o"), "--print-ir-after-all");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var pass in DnnC.Compiler.Passes.DefaultPipeline.Create())
+            Assert.Contains($"IR after {pass.Name}", result.Stdout);
+    }
+}
