@@ -70,7 +70,7 @@ public static class RunCommand
             }
             catch (TensorFileException e)
             {
-                diagnostics.Add(Diag.TensorFileUnreadable(path, e.Message));
+                diagnostics.Add(Diag.TensorFile(e));
                 continue;
             }
             var declared = graph.Inputs.First(i => i.Name == name).Type;

@@ -45,9 +45,6 @@ public static partial class Diag
 
 public static partial class Diag
 {
-    public static Diagnostic TensorFileUnreadable(string path, string reason) =>
-        Error("DNN3101", SourceLocation.InFile(path), $"cannot read tensor file: {reason}");
-
     public static Diagnostic InputShapeMismatch(string path, string input, string declared, string actual) =>
         Error("DNN3103", SourceLocation.InFile(path), $"input '{input}' is declared {declared} but the file holds shape {actual}");
 }
