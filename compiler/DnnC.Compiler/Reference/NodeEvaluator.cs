@@ -1,0 +1,36 @@
+using DnnC.Compiler.IR;
+
+namespace DnnC.Compiler.Reference;
+
+/// <summary>Dispatches one node to the kernel for its op.</summary>
+internal static class NodeEvaluator
+{
+    public static RefTensor Evaluate(Graph graph, Node node, IReadOnlyList<RefTensor> inputs) => node.Op switch
+    {
+        ConstantOp c => Constant(graph, node, c),
+        Conv2dOp conv => ElementwiseKernels.ApplySteps(
+            ConvKernels.Conv2d(conv, inputs[0], inputs[1], conv.HasBias ? inputs[2] : null), conv.Epilogue, inputs),
+        DenseOp dense => ElementwiseKernels.ApplySteps(
+            LinearKernels.Dense(inputs[0], inputs[1], dense.HasBias ? inputs[2] : null), dense.Epilogue, inputs),
+        MatMulOp matmul => ElementwiseKernels.ApplySteps(LinearKernels.MatMul(inputs[0], inputs[1]), matmul.Epilogue, inputs),
+        PointwiseOp pointwise => ElementwiseKernels.ApplySteps(inputs[0], pointwise.Steps, inputs),
+        BatchNormOp bn => ElementwiseKernels.BatchNorm(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], bn.Epsilon),
+        ActivationOp act => ElementwiseKernels.Activation(inputs[0], act.Kind, act.Alpha, act.Beta),
+        BinaryOp binary => ElementwiseKernels.Binary(binary.Kind, inputs[0], inputs[1]),
+        PoolOp pool => PoolKernels.Pool(pool, inputs[0]),
+        GlobalPoolOp global => PoolKernels.GlobalPool(global.Kind, inputs[0]),
+        SoftmaxOp softmax => PoolKernels.Softmax(inputs[0], softmax.Axis),
+        ConcatOp concat => LayoutKernels.Concat(inputs, concat.Axis),
+        ReshapeOp or FlattenOp => LayoutKernels.Reshape(inputs[0], node.Type.Dims),
+        TransposeOp transpose => LayoutKernels.Transpose(inputs[0], transpose.Perm),
+        ShiftOp shift => ConvKernels.Shift(inputs[0], shift.Kernel),
+        _ => throw new NotSupportedException($"the reference executor has no kernel for '{node.Op.Mnemonic}' (node '{node.Name}')"),
+    };
+
+    private static RefTensor Constant(Graph graph, Node node, ConstantOp op)
+    {
+        if (!graph.Weights.Contains(op.Key))
+            throw new ArgumentException($"constant '{node.Name}' refers to weight '{op.Key}', which the graph's weight table lacks");
+        return ReferenceExecutor.FromHost(graph.Weights[op.Key]);
+    }
+}
