@@ -87,7 +87,7 @@ public static class PlanLowering
                 var x = inputs[0];
                 var w = inputs[1];
                 bool depthwise = c.Groups == x[1] && w[0] == x[1] && c.InputShift == 0;
-                var tile = KernelTemplates.ChooseTile((long)output[0] * output[2] * output[3], w[0] / c.Groups, w[1] * w[2] * w[3], target.SmCount);
+                var tile = GemmTiles.ChooseTile((long)output[0] * output[2] * output[3], w[0] / c.Groups, w[1] * w[2] * w[3], target.SmCount);
                 int first = c.HasBias ? 3 : 2;
                 return new ConvSpec(
                     x[0], x[1], x[2], x[3], w[0], w[2], w[3], output[2], output[3],
@@ -103,7 +103,7 @@ public static class PlanLowering
                 int first = d.HasBias ? 3 : 2;
                 return new GemmSpec(1, m, n, k, 0, 0, true, d.HasBias,
                     RenumberSteps(d.Epilogue, first), Operands(inputs, first, output),
-                    KernelTemplates.ChooseTile(m, n, k, target.SmCount));
+                    GemmTiles.ChooseTile(m, n, k, target.SmCount));
             }
             case MatMulOp mm:
             {
@@ -116,7 +116,7 @@ public static class PlanLowering
                 if (strideA is null || strideB is null) return null;
                 return new GemmSpec(batch, m, n, k, strideA.Value, strideB.Value, false, false,
                     RenumberSteps(mm.Epilogue, 2), Operands(inputs, 2, output),
-                    KernelTemplates.ChooseTile((long)m * batch, n, k, target.SmCount));
+                    GemmTiles.ChooseTile((long)m * batch, n, k, target.SmCount));
             }
             case ActivationOp a:
                 return new PointwiseSpec(output.Shape, [new ActivationStep(a.Kind, a.Alpha, a.Beta)], Operands(inputs, 0, output));
