@@ -10,7 +10,7 @@ namespace DnnC.Compiler.CodeGen;
 /// </summary>
 public static partial class CudaText
 {
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex Identifier();
 
     /// <summary>Returns <paramref name="name"/> if it is a plain C identifier, else throws.</summary>

@@ -11,7 +11,7 @@ namespace DnnC.Runtime.Cuda;
 /// </summary>
 public static partial class Nvrtc
 {
-    [GeneratedRegex(@"^sm_[0-9]{2,3}[a-z]?$")]
+    [GeneratedRegex(@"\Asm_[0-9]{2,3}[a-z]?\z")]
     private static partial Regex RealArch();
 
     /// <summary>The options passed for <paramref name="arch"/>, in order.</summary>

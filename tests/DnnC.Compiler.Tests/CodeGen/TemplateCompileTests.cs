@@ -34,7 +34,6 @@ public sealed class TemplateCompileTests(ITestOutputHelper output)
     {
         var plans = RepresentativeKernels.Build();
         string source = CudaEmitter.Emit(plans.Build());
-        File.WriteAllText($"/tmp/rep_{arch}.cu", source);
         var result = Nvrtc.Compile(source, arch, "representative.cu");
 
         Assert.NotEmpty(result.Cubin);
