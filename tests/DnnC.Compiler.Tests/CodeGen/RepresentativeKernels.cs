@@ -49,13 +49,18 @@ internal static class RepresentativeKernels
 
         // 1x1 conv with the shift of a 3x3 kernel folded into its loads (C=20: channels 18, 19 unshifted).
         plans.Add(Conv(2, 20, 7, 9, 30, 1, 1, shift: 3, tile: GemmTiles.Candidates[3],
-            epilogue: [Act(ActivationKind.Gelu), new BinaryStep(BinaryKind.Div, 0, RunningOnLeft: false)],
+            epilogue: [Act(ActivationKind.Gelu), new BinaryStep(BinaryKind.Sub, 0, RunningOnLeft: false)],
             operands: [new PlanOperand(3, [0, 0, 9, 1])]), 3);
 
         // 7x7 stride-2 stem, 1x1 stride-2 projection, and a 5x5 shift on a strided 1x1.
         plans.Add(Conv(1, 3, 37, 37, 64, 7, 7, stride: 2, pad: 3, bias: true, tile: GemmTiles.Candidates[0]), 3);
         plans.Add(Conv(3, 24, 15, 15, 40, 1, 1, stride: 2, tile: GemmTiles.Candidates[2]), 2);
         plans.Add(Conv(1, 60, 8, 8, 16, 1, 1, stride: 2, shift: 5, tile: GemmTiles.Candidates[2]), 2);
+
+        // Every H/W parameter different from its W/H twin, so a swapped index cannot pass.
+        plans.Add(new ConvSpec(2, 5, 11, 10, 7, 3, 3, Ho: 6, Wo: 6, StrideH: 2, StrideW: 1, PadTop: 1, PadLeft: 0,
+            DilationH: 1, DilationW: 2, Groups: 1, HasBias: true, InputShift: 0, [], [], ConvAlgorithm.ImplicitGemm,
+            GemmTiles.Candidates[3]), 3);
     }
 
     private static void AddDepthwise(TestPlans plans)
@@ -69,6 +74,8 @@ internal static class RepresentativeKernels
             operands: [new PlanOperand(2, Contiguous(strided))]), 3, strided);
         plans.Add(Conv(1, 50, 6, 7, 50, 1, 1, groups: 50, shift: 5, algorithm: dw), 2);
         plans.Add(Conv(1, 8, 40, 33, 8, 3, 3, pad: 2, dilation: 2, groups: 8, algorithm: dw), 2);
+        plans.Add(new ConvSpec(1, 6, 19, 12, 6, 3, 5, Ho: 10, Wo: 4, StrideH: 2, StrideW: 3, PadTop: 1, PadLeft: 2,
+            DilationH: 1, DilationW: 1, Groups: 6, HasBias: false, InputShift: 0, [], [], dw, GemmTiles.Candidates[0]), 2);
     }
 
     private static void AddGemms(TestPlans plans)
@@ -94,6 +101,7 @@ internal static class RepresentativeKernels
         plans.Add(new PoolSpec(PoolKind.Average, 1, 8, 9, 9, 5, 5, 3, 3, 2, 2, 1, 1, CountIncludePad: true), 1);
         plans.Add(new PoolSpec(PoolKind.Average, 1, 8, 9, 9, 5, 5, 3, 3, 2, 2, 1, 1, CountIncludePad: false), 1);
         plans.Add(new PoolSpec(PoolKind.Max, 1, 3, 11, 10, 6, 5, 2, 2, 2, 2, 0, 0, false), 1);
+        plans.Add(new PoolSpec(PoolKind.Average, 2, 3, 10, 13, 4, 6, 3, 2, 3, 2, 1, 0, CountIncludePad: false), 1);
         plans.Add(new GlobalPoolSpec(PoolKind.Average, 128, 49), 1);
         plans.Add(new GlobalPoolSpec(PoolKind.Max, 10, 1000), 1);
         plans.Add(new GlobalPoolSpec(PoolKind.Average, 3, 1), 1);
