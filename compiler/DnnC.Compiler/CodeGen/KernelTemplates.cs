@@ -1,0 +1,43 @@
+using DnnC.Runtime.Plan;
+
+namespace DnnC.Compiler.CodeGen;
+
+/// <summary>The one dispatch from a <see cref="KernelSpec"/> to its template.</summary>
+public static class KernelTemplates
+{
+    /// <summary>The grid and block the kernel emitted for <paramref name="spec"/> expects.</summary>
+    public static LaunchConfig Launch(KernelSpec spec) => spec switch
+    {
+        ConvSpec { Algorithm: ConvAlgorithm.Depthwise } c => DepthwiseConvTemplate.Launch(c),
+        ConvSpec c => ConvTemplate.Launch(c),
+        GemmSpec g => GemmTemplate.Launch(g),
+        PoolSpec p => PoolTemplate.Launch(p),
+        GlobalPoolSpec g => GlobalPoolTemplate.Launch(g),
+        PointwiseSpec p => PointwiseTemplate.Launch(p),
+        SoftmaxSpec s => SoftmaxTemplate.Launch(s),
+        TransposeSpec t => TransposeTemplate.Launch(t),
+        ConcatSpec c => ConcatTemplate.Launch(c),
+        ShiftSpec s => ShiftTemplate.Launch(s),
+        _ => throw new ArgumentException($"no CUDA template for {spec.GetType().Name}", nameof(spec)),
+    };
+
+    /// <summary>
+    /// The CUDA C++ text of one kernel (without <see cref="DeviceHelpers.Source"/>, which
+    /// <see cref="CudaEmitter"/> emits once). <paramref name="plan"/> supplies value shapes
+    /// where a template needs them (GEMM epilogue operands over a rank-4 output).
+    /// </summary>
+    public static string Emit(PlanKernel kernel, KernelPlan? plan = null) => kernel.Spec switch
+    {
+        ConvSpec { Algorithm: ConvAlgorithm.Depthwise } c => DepthwiseConvTemplate.Emit(kernel, c),
+        ConvSpec c => ConvTemplate.Emit(kernel, c),
+        GemmSpec g => GemmTemplate.Emit(kernel, g, plan),
+        PoolSpec p => PoolTemplate.Emit(kernel, p),
+        GlobalPoolSpec g => GlobalPoolTemplate.Emit(kernel, g),
+        PointwiseSpec p => PointwiseTemplate.Emit(kernel, p),
+        SoftmaxSpec s => SoftmaxTemplate.Emit(kernel, s),
+        TransposeSpec t => TransposeTemplate.Emit(kernel, t),
+        ConcatSpec c => ConcatTemplate.Emit(kernel, c),
+        ShiftSpec s => ShiftTemplate.Emit(kernel, s),
+        _ => throw new ArgumentException($"no CUDA template for {kernel.Spec.GetType().Name}", nameof(kernel)),
+    };
+}

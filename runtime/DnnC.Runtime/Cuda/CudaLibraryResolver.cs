@@ -1,0 +1,79 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace DnnC.Runtime.Cuda;
+
+/// <summary>
+/// Maps the logical library names used by the interop declarations ("nvrtc", "cuda") to the
+/// versioned files a CUDA installation actually ships, newest first. Registered once for this
+/// assembly; callers probe with <see cref="Load"/> first so that a missing library surfaces as a
+/// <see cref="CudaLibraryNotFoundException"/> instead of a DllNotFoundException from a stub.
+/// </summary>
+public static class CudaLibraryResolver
+{
+    public const string Nvrtc = "nvrtc";
+    public const string Driver = "cuda";
+
+    private static readonly Dictionary<string, string[]> Candidates = new()
+    {
+        [Nvrtc] = ["libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so", "nvrtc64_130_0.dll", "nvrtc64_120_0.dll", "nvrtc64_112_0.dll"],
+        [Driver] = ["libcuda.so.1", "libcuda.so", "nvcuda.dll"],
+    };
+
+    private static readonly Lock Gate = new();
+    private static readonly Dictionary<string, nint> Loaded = new();
+    private static bool _registered;
+
+    /// <summary>The file names probed for a logical library, in order.</summary>
+    public static IReadOnlyList<string> CandidatesFor(string library) => Candidates[library];
+
+    /// <summary>Loads the library or throws <see cref="CudaLibraryNotFoundException"/>.</summary>
+    public static nint Load(string library)
+    {
+        if (TryLoad(library, out nint handle, out string reason)) return handle;
+        throw new CudaLibraryNotFoundException(library, Candidates[library], reason);
+    }
+
+    public static bool TryLoad(string library, out nint handle, out string reason)
+    {
+        EnsureRegistered();
+        lock (Gate)
+        {
+            if (Loaded.TryGetValue(library, out handle))
+            {
+                reason = "";
+                return true;
+            }
+            foreach (string candidate in Candidates[library])
+            {
+                if (NativeLibrary.TryLoad(candidate, out handle))
+                {
+                    Loaded[library] = handle;
+                    reason = "";
+                    return true;
+                }
+            }
+        }
+        handle = 0;
+        reason = $"none of {string.Join(", ", Candidates[library])} could be loaded " +
+                 "(help: install the CUDA toolkit or driver, or add its lib directory to LD_LIBRARY_PATH)";
+        return false;
+    }
+
+    /// <summary>Installs the resolver for this assembly's interop stubs; idempotent.</summary>
+    public static void EnsureRegistered()
+    {
+        lock (Gate)
+        {
+            if (_registered) return;
+            NativeLibrary.SetDllImportResolver(typeof(CudaLibraryResolver).Assembly, Resolve);
+            _registered = true;
+        }
+    }
+
+    private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (!Candidates.ContainsKey(name)) return 0;
+        return Load(name);
+    }
+}
