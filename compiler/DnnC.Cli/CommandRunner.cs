@@ -60,8 +60,8 @@ public static class CommandRunner
                 return failed.Diagnostics.Any(d => d.IsError && d.Code.StartsWith("DNN9", StringComparison.Ordinal) && IsUsageCode(d.Code))
                     ? ExitCodes.Usage
                     : ExitCodes.ModelErrors;
-            case DnnC.Compiler.Tensors.TensorFileException file:
-                PrintDiagnostics([Diag.TensorFile(file)]);
+            case DnnC.Compiler.Tensors.TensorFileException tensorFile:
+                PrintDiagnostics([Diag.TensorFile(tensorFile)]);
                 return ExitCodes.ModelErrors;
             case UsageException usage:
                 Console.Error.WriteLine($"dnnc: error: {usage.Message}");

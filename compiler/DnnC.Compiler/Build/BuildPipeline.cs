@@ -11,7 +11,7 @@ using DnnC.Runtime.Plan;
 namespace DnnC.Compiler.Build;
 
 /// <summary>One architecture's compiled kernels and what ptxas said about them.</summary>
-public sealed record CompiledArch(string Arch, byte[] Cubin, IReadOnlyList<PtxasKernelInfo> Kernels, double Seconds);
+public sealed record CompiledArch(string Arch, byte[] Cubin, IReadOnlyList<PtxasKernelInfo> Kernels, double Seconds, bool CacheHit);
 
 public sealed record BuildResult(
     Graph Source,
@@ -68,9 +68,12 @@ public static class BuildPipeline
         }
         var clock = Stopwatch.StartNew();
         NvrtcResult result;
+        bool hit;
         try
         {
-            result = Nvrtc.Compile(cuda, arch, plan.ModelName);
+            // Keyed by a hash of source, options, architecture and NVRTC version: a rebuild of an
+            // unchanged model skips NVRTC entirely.
+            result = new CompileCache().Compile(cuda, arch, "kernels.cu", out hit);
         }
         catch (NvrtcCompileException e)
         {
@@ -79,7 +82,7 @@ public static class BuildPipeline
         }
         foreach (var k in result.Kernels.Where(k => k.SpillStoreBytes + k.SpillLoadBytes > 0))
             diagnostics.Add(Diag.KernelSpills(k.Kernel, arch, k.SpillStoreBytes + k.SpillLoadBytes));
-        return new CompiledArch(arch, result.Cubin, result.Kernels, clock.Elapsed.TotalSeconds);
+        return new CompiledArch(arch, result.Cubin, result.Kernels, clock.Elapsed.TotalSeconds, hit);
     }
 
     /// <summary>

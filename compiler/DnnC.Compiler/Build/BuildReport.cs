@@ -65,6 +65,7 @@ public static class BuildReport
             {
                 ["arch"] = b.Arch,
                 ["seconds"] = Math.Round(b.Seconds, 3),
+                ["cacheHit"] = b.CacheHit,
                 ["cubinBytes"] = b.Cubin.Length,
             }).ToArray()),
             ["passes"] = new JsonArray(result.Passes.Select(p => (JsonNode)new JsonObject
