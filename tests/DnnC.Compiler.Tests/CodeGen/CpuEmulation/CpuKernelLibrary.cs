@@ -69,6 +69,16 @@ internal sealed unsafe class CpuKernelLibrary : IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="kernel"/> on raw argument pointers (output first), for whole-plan emulation.</summary>
+    public void Run(PlanKernel kernel, float*[] pointers)
+    {
+        var launch = kernel.Launch;
+        if (launch.BlockY != 1 || launch.BlockZ != 1) throw new NotSupportedException("emulator runs 1-D blocks only");
+        nint function = NativeLibrary.GetExport(_handle, kernel.Name);
+        fixed (float** args = pointers)
+            _emulate(function, pointers.Length, args, launch.GridX, launch.GridY, launch.GridZ, launch.BlockX);
+    }
+
     public void Dispose()
     {
         NativeLibrary.Free(_handle);

@@ -1,0 +1,70 @@
+using DnnC.Compiler.Build;
+using DnnC.Compiler.CodeGen;
+using DnnC.Compiler.Diagnostics;
+using DnnC.Compiler.IR;
+using DnnC.Compiler.Lowering;
+using DnnC.Compiler.Reference;
+using DnnC.Compiler.Targets;
+using DnnC.Compiler.Tests.TestSupport;
+using DnnC.Runtime;
+using Xunit.Abstractions;
+
+namespace DnnC.Compiler.Tests.CodeGen.CpuEmulation;
+
+/// <summary>
+/// The whole compiler, end to end, without a GPU: optimize, lower, emit kernels.cu, run it through
+/// the CPU emulation of CUDA, and compare every output with the float64 reference executor on the
+/// unoptimized graph, on fresh random inputs.
+/// </summary>
+public sealed class PlanEmulationTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Examples() => new(RepoFiles.ExampleNames());
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Example_plan_matches_the_reference_executor(string name)
+    {
+        if (!CpuKernelLibrary.CompilerAvailable(out string reason)) { output.WriteLine("skipped: " + reason); return; }
+        var graph = BuildPipeline.Load(RepoFiles.Example(name), new CompileOverrides(), new DiagnosticBag());
+        AssertPlanMatchesReference(graph, seed: name.Length);
+    }
+
+    [Fact]
+    public void Code_built_resnet_block_plan_matches_the_reference_executor()
+    {
+        if (!CpuKernelLibrary.CompilerAvailable(out string reason)) { output.WriteLine("skipped: " + reason); return; }
+        AssertPlanMatchesReference(Graphs.ResNetBlock(channels: 12, size: 9), seed: 5);
+    }
+
+    private void AssertPlanMatchesReference(Graph graph, int seed)
+    {
+        var (optimized, _) = BuildPipeline.Optimize(graph);
+        var plan = PlanLowering.Lower(optimized, GpuTarget.H100, new DiagnosticBag());
+        using var library = CpuKernelLibrary.Build(CudaEmitter.Emit(plan));
+
+        for (int trial = 0; trial < 2; trial++)
+        {
+            var rng = new Rng(seed * 100 + trial);
+            var inputs = graph.Inputs.ToDictionary(i => i.Name, i => rng.Tensor(i.Type.Dims));
+            var expected = ReferenceExecutor.Run(graph, inputs);
+            var actual = PlanEmulator.Run(plan, library, optimized.Weights, inputs);
+            foreach (var o in graph.Outputs)
+            {
+                output.WriteLine($"{graph.Name}.{o.Name}: relative L2 error {RelativeL2(expected[o.Name], actual[o.Name]):E2}");
+                // ONNX's rtol, with an atol that admits float32 reordering of sums that cancel to ~0.
+                Compare.Close(expected[o.Name], actual[o.Name], rtol: 1e-3, atol: 1e-5);
+            }
+        }
+    }
+
+    private static double RelativeL2(HostTensor expected, HostTensor actual)
+    {
+        double num = 0, den = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            num += Math.Pow(expected.Data[i] - actual.Data[i], 2);
+            den += Math.Pow(expected.Data[i], 2);
+        }
+        return Math.Sqrt(num / Math.Max(den, 1e-30));
+    }
+}
