@@ -69,9 +69,9 @@ public static partial class Diag
     public static Diagnostic DuplicateArgument(SourceLocation at, string op, string name) =>
         Error("DNN1024", at, $"argument '{name}' of '{op}' is given twice");
 
-    public static Diagnostic TooManyArguments(SourceLocation at, string op, int max) =>
-        Error("DNN1025", at, $"too many positional arguments for '{op}' (it takes at most {max})",
-            "name the argument, e.g. kernel: 3");
+    public static Diagnostic TooManyArguments(SourceLocation at, string op, int max, string accepted) =>
+        Error("DNN1025", at, max == 0 ? $"'{op}' takes no arguments" : $"too many positional arguments for '{op}' (it takes at most {max})",
+            max == 0 ? null : $"'{op}' accepts: {accepted}");
 
     public static Diagnostic InvalidArgumentValue(SourceLocation at, string op, string name, string detail, string? help = null) =>
         Error("DNN1026", at, $"invalid '{name}' for '{op}': {detail}", help);

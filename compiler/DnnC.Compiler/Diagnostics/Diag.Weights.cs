@@ -11,9 +11,11 @@ public static partial class Diag
     public static Diagnostic WeightsFileMalformed(SourceLocation at, string path, string detail) =>
         Error("DNN3002", at, $"'{path}' is not a valid safetensors file: {detail}");
 
-    public static Diagnostic MissingWeight(SourceLocation at, string key, string path, string? suggestion) =>
-        Error("DNN3003", at, $"weight '{key}' is not in '{path}'" + DidYouMean(suggestion),
-            "weights are named <statement>.<layer>.weight / .bias (see grammar/README.md)");
+    /// <summary>All the weights one layer misses, in one message.</summary>
+    public static Diagnostic MissingWeight(SourceLocation at, IReadOnlyList<string> keys, string path, string? suggestion) =>
+        Error("DNN3003", at, (keys.Count == 1 ? $"weight '{keys[0]}' is" : $"weights {string.Join(", ", keys.Select(k => $"'{k}'"))} are")
+            + $" not in '{path}'" + DidYouMean(suggestion),
+            "weights are named <statement>.<layer>.weight / .bias / .running_mean / .running_var (see grammar/README.md)");
 
     public static Diagnostic WeightShapeMismatch(SourceLocation at, string key, string expected, string actual) =>
         Error("DNN3004", at, $"weight '{key}' has shape {actual} but the layer needs {expected}");

@@ -31,6 +31,7 @@ internal static class ArgumentMatcher
         var values = new Dictionary<string, BoundArgument>(StringComparer.Ordinal);
         int inputCount = hasPipedInput ? 1 : 0;
         int nextParam = 0;
+        var suggested = new HashSet<string>();  // misspelt names already reported with their fix
         bool tensorsDone = false;
 
         foreach (var arg in call.Arguments)
@@ -48,7 +49,7 @@ internal static class ArgumentMatcher
                 tensorsDone = true;
                 if (nextParam >= spec.Params.Count)
                 {
-                    report(Diag.TooManyArguments(At(arg.Span), spec.Name, spec.Params.Count));
+                    report(Diag.TooManyArguments(At(arg.Span), spec.Name, spec.Params.Count, spec.AcceptedArguments));
                     ok = false;
                     continue;
                 }
@@ -60,8 +61,9 @@ internal static class ArgumentMatcher
                 param = spec.Param(arg.Name.Text);
                 if (param is null)
                 {
-                    report(Diag.UnknownArgument(At(arg.Name.Span), spec.Name, arg.Name.Text,
-                        Diag.Suggest(arg.Name.Text, spec.Params.Select(p => p.Name)), spec.AcceptedArguments));
+                    string? suggestion = Diag.Suggest(arg.Name.Text, spec.Params.Select(p => p.Name));
+                    if (suggestion is not null) suggested.Add(suggestion);
+                    report(Diag.UnknownArgument(At(arg.Name.Span), spec.Name, arg.Name.Text, suggestion, spec.AcceptedArguments));
                     ok = false;
                     continue;
                 }
@@ -86,8 +88,8 @@ internal static class ArgumentMatcher
 
         foreach (var missing in spec.Params.Where(p => p.Required && !values.ContainsKey(p.Name)))
         {
-            report(Diag.MissingArgument(At(call.Span), spec.Name, missing.Name, spec.Example));
             ok = false;
+            if (!suggested.Contains(missing.Name)) report(Diag.MissingArgument(At(call.Span), spec.Name, missing.Name, spec.Example));
         }
         if (inputCount < spec.MinInputs || inputCount > spec.MaxInputs)
         {

@@ -122,7 +122,9 @@ internal sealed partial class Binder
         var types = values.Select(v => _builder.TypeOf(v)!).ToList();
         string nodeName = isRoot ? _scope.Name : layer;
         var bound = new OperatorCall(this, spec, call, At(call.Span), layer, nodeName, values, types, match.Arguments);
-        return Register(layer, spec.Lower(bound));
+        var result = spec.Lower(bound);
+        _weights.ReportMissing(bound);
+        return Register(layer, result);
     }
 
     private static bool IsLiteral(ExprSyntax expr) => expr is NumberSyntax or BoolSyntax or ListSyntax or RatioSyntax or StringSyntax;

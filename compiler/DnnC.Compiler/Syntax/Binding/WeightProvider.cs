@@ -21,6 +21,7 @@ internal sealed class WeightProvider
     private readonly SourceLocation _clauseAt;
     private readonly SeededWeights _seeded;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private readonly List<string> _missing = new();
 
     private WeightProvider(GraphBuilder builder, DiagnosticBag diagnostics, SafetensorsFile? file, WeightsFileSyntax? clause,
         SourceLocation clauseAt, ulong seed)
@@ -81,11 +82,10 @@ internal sealed class WeightProvider
         string key = $"{call.Layer}.{suffix}";
         if (_file is null) return _builder.Constant(key, _seeded.Create(key, shape, role, fanIn), call.At);
 
-        string path = _clause!.Path;
         int[] expected = fileShape ?? shape;
         if (!_file.Entries.TryGetValue(key, out var entry))
         {
-            _diagnostics.Add(Diag.MissingWeight(call.At, key, path, Diag.Suggest(key, _file.Entries.Keys)));
+            _missing.Add(key);
             return null;
         }
         _used.Add(key);
@@ -101,6 +101,15 @@ internal sealed class WeightProvider
             return null;
         }
         return _builder.Constant(key, new HostTensor(shape, tensor.Data), call.At);
+    }
+
+    /// <summary>Reports the weights the layer just lowered could not find, as one diagnostic.</summary>
+    public void ReportMissing(OperatorCall call)
+    {
+        if (_missing.Count == 0) return;
+        string? suggestion = _missing.Count == 1 ? Diag.Suggest(_missing[0], _file!.Entries.Keys) : null;
+        _diagnostics.Add(Diag.MissingWeight(call.At, _missing.ToList(), _clause!.Path, suggestion));
+        _missing.Clear();
     }
 
     /// <summary>
