@@ -85,6 +85,11 @@ internal sealed partial class Binder : IOperatorHost
             Report(Diag.InvalidDimension(At(dim.Span), name, dim.Text));
             dimsOk = false;
         }
+        if (dimsOk && input.Dims.Aggregate(1.0, (a, d) => a * d.IntValue!.Value) > int.MaxValue)
+        {
+            Report(Diag.TensorTooLarge(At(input.Span), name, TensorType.FormatShape(input.Dims.Select(d => d.IntValue!.Value))));
+            dimsOk = false;
+        }
         if (dtype is null || !dimsOk)
         {
             _symbols[name] = null;

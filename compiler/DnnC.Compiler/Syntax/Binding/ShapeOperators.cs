@@ -40,9 +40,15 @@ internal static class ShapeOperators
     private static string? Softmax(OperatorCall call) =>
         call.Axis("axis", call.Types[0].Rank) is { } axis ? call.Add(new SoftmaxOp(axis), call.Inputs[0]) : null;
 
-    /// <summary>Flatten's axis may equal the rank (everything in the outer dimension), so it normalises against rank + 1.</summary>
-    private static string? Flatten(OperatorCall call) =>
-        call.Axis("axis", call.Types[0].Rank + 1) is { } axis ? call.Add(new FlattenOp(axis), call.Inputs[0]) : null;
+    /// <summary>ONNX Flatten: the axis lies in [-rank, rank]; a negative one counts from the end.</summary>
+    private static string? Flatten(OperatorCall call)
+    {
+        int rank = call.Types[0].Rank, axis = call.Int("axis");
+        int normal = axis < 0 ? axis + rank : axis;
+        if (normal < 0 || normal > rank)
+            return call.Invalid("axis", $"axis {axis} is out of range for {call.Types[0]}", $"use an axis in [{-rank}, {rank}]");
+        return call.Add(new FlattenOp(normal), call.Inputs[0]);
+    }
 
     private static string? Transpose(OperatorCall call)
     {
@@ -70,6 +76,8 @@ internal static class ShapeOperators
         int unknown = Array.FindIndex(target, d => d == -1);
         if (target.Count(d => d == -1) > 1) return call.Invalid("shape", $"{written} has more than one -1");
         if (target.Any(d => d < -1)) return call.Invalid("shape", $"{written} has a negative dimension other than -1");
+        if (target.Where(d => d > 0).Aggregate(1.0, (a, d) => a * d) > x.ElementCount)
+            return call.Invalid("shape", $"{written} holds more elements than {x} ({x.ElementCount})");
         if (unknown >= 0)
         {
             long known = target.Where(d => d != -1).Aggregate(1L, (a, d) => a * d);

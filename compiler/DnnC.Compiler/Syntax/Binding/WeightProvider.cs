@@ -80,6 +80,11 @@ internal sealed class WeightProvider
     public string? Add(OperatorCall call, string suffix, int[] shape, WeightRole role, int fanIn, int[]? fileShape)
     {
         string key = $"{call.Layer}.{suffix}";
+        if (shape.Aggregate(1.0, (a, d) => a * d) > int.MaxValue)
+        {
+            _diagnostics.Add(Diag.TensorTooLarge(call.At, key, TensorType.FormatShape(shape)));
+            return null;
+        }
         if (_file is null) return _builder.Constant(key, _seeded.Create(key, shape, role, fanIn), call.At);
 
         int[] expected = fileShape ?? shape;

@@ -47,7 +47,7 @@ public sealed class SafetensorsFile
                 entries[prop.Name] = entry;
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             return (null, $"the header is not valid JSON ({e.Message})");
         }
@@ -70,6 +70,7 @@ public sealed class SafetensorsFile
         }
         if (!offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin || end > dataLength)
             return (null, $"entry '{name}' has data_offsets outside the data section");
+        if (dims.Aggregate(1.0, (a, d) => a * d) > int.MaxValue) return (null, $"entry '{name}' is too large");
         var entry = new SafetensorsEntry(name, dtype.GetString()!, dims.ToEquatableArray(), begin, end);
         int size = ElementSize(entry.DType);
         if (size > 0 && HostTensor.ElementCount(dims) * size != end - begin)
