@@ -16,7 +16,7 @@ public static partial class Diag
     private static Diagnostic Warning(string code, SourceLocation location, string message, string? help = null) =>
         new(code, Severity.Warning, message, location, help);
 
-    /// <summary>Edit distance, for "did you mean" suggestions.</summary>
+    /// <summary>Edit distance (a swap of two neighbours counts as one edit), for "did you mean" suggestions.</summary>
     public static string? Suggest(string name, IEnumerable<string> candidates)
     {
         string? best = null;
@@ -29,18 +29,22 @@ public static partial class Diag
         return best is not null && bestDistance <= Math.Max(1, name.Length / 3) ? best : null;
     }
 
+    /// <summary>Optimal string alignment distance: Levenshtein plus adjacent transpositions ("inptu" is one edit from "input").</summary>
     private static int Levenshtein(string a, string b)
     {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) prev[j] = j;
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
         for (int i = 1; i <= a.Length; i++)
         {
-            cur[0] = i;
             for (int j = 1; j <= b.Length; j++)
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (prev, cur) = (cur, prev);
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
         }
-        return prev[b.Length];
+        return d[a.Length, b.Length];
     }
 }
