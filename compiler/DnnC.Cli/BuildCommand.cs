@@ -10,7 +10,7 @@ public static class BuildCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "a .dnn or .onnx model" };
+        var model = ModelArgument.Create("a .dnn or .onnx model");
         var output = new Option<string?>("--output", "-o") { Description = "output directory (default: out/<model name>)" };
         var printIr = new Option<bool>("--print-ir-after-all") { Description = "print the IR after every pass" };
         var inputs = new Option<string[]>("--input") { Description = "NAME=DIMxDIMx... fixes an input's shape" };

@@ -11,7 +11,7 @@ public static class CheckCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "a .dnn or .onnx model" };
+        var model = ModelArgument.Create("a .dnn or .onnx model");
         var command = new Command("check", "check a model for errors without generating code") { model };
         command.SetAction(parse => CommandRunner.Guard(() =>
         {

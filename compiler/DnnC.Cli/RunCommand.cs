@@ -16,7 +16,7 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "a .dnn or .onnx model" };
+        var model = ModelArgument.Create("a .dnn or .onnx model");
         var inputs = new Option<string[]>("--input") { Description = "[NAME=]FILE: an input tensor (.pb TensorProto or .npy); unnamed inputs bind in graph order" };
         var backend = new Option<string>("--backend") { Description = "reference|sim|cuda|auto", DefaultValueFactory = _ => "reference" }
             .AcceptOnlyFromAmong("reference", "sim", "cuda", "auto");

@@ -11,7 +11,7 @@ public static class SimulateCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("MODEL") { Description = "a .dnn or .onnx model, or a build directory" };
+        var model = ModelArgument.Create("a .dnn or .onnx model, or a build directory");
         var accelerator = new Option<string?>("--accelerator") { Description = "accelerator description (JSON)" };
         var output = new Option<string?>("--output", "-o") { Description = "report directory" };
         var command = new Command("simulate", "run the kernel plan on the dLAC-style simulator (not available yet)") { model, accelerator, output };
