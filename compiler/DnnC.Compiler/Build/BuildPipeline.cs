@@ -11,7 +11,7 @@ using DnnC.Runtime.Plan;
 namespace DnnC.Compiler.Build;
 
 /// <summary>One architecture's compiled kernels and what ptxas said about them.</summary>
-public sealed record CompiledArch(string Arch, byte[] Cubin, IReadOnlyList<PtxasKernelInfo> Kernels, double Seconds, bool CacheHit);
+public sealed record CompiledArch(string Arch, byte[] Cubin, string Ptx, IReadOnlyList<PtxasKernelInfo> Kernels, double Seconds, bool CacheHit);
 
 public sealed record BuildResult(
     Graph Source,
@@ -82,7 +82,7 @@ public static class BuildPipeline
         }
         foreach (var k in result.Kernels.Where(k => k.SpillStoreBytes + k.SpillLoadBytes > 0))
             diagnostics.Add(Diag.KernelSpills(k.Kernel, arch, k.SpillStoreBytes + k.SpillLoadBytes));
-        return new CompiledArch(arch, result.Cubin, result.Kernels, clock.Elapsed.TotalSeconds, hit);
+        return new CompiledArch(arch, result.Cubin, result.Ptx, result.Kernels, clock.Elapsed.TotalSeconds, hit);
     }
 
     /// <summary>
@@ -107,6 +107,9 @@ public static class BuildPipeline
             File.WriteAllText(Path.Combine(staging, "kernels.cu"), result.CudaSource);
             foreach (var binary in result.Binaries)
                 File.WriteAllBytes(Path.Combine(staging, $"kernels.{binary.Arch}.cubin"), binary.Cubin);
+            // PTX of the newest architecture: the driver JIT-compiles it on GPUs newer than every cubin.
+            if (result.Binaries.OrderBy(b => b.Arch, StringComparer.Ordinal).LastOrDefault() is { Ptx.Length: > 0 } newest)
+                File.WriteAllText(Path.Combine(staging, $"kernels.{newest.Arch.Replace("sm_", "compute_")}.ptx"), newest.Ptx);
             File.WriteAllText(Path.Combine(staging, "build-report.json"), BuildReport.ToJson(result));
             File.WriteAllText(Path.Combine(staging, "ir.txt"), GraphPrinter.Print(result.Optimized));
         });

@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+
+namespace DnnC.Runtime.Cuda;
+
+/// <summary>What the runtime reads from the device rather than assuming (REFERENCE.md §1).</summary>
+public sealed record CudaDeviceInfo(
+    int Ordinal, string Name, int Major, int Minor, int SmCount, int MaxThreadsPerSm, int MaxBlocksPerSm,
+    int SharedBytesPerSm, int RegistersPerSm, long TotalBytes, int DriverVersion)
+{
+    public string Arch => $"sm_{Major}{Minor}";
+    public string DriverText => $"{DriverVersion / 1000}.{DriverVersion % 1000 / 10}";
+}
+
+/// <summary>
+/// One GPU with its primary context and a stream. Opening it is the only place that decides
+/// whether CUDA is usable, and it says why not in words (<see cref="TryOpen"/>).
+/// </summary>
+public sealed unsafe class CudaDevice : IDisposable
+{
+    private CudaDevice(CudaDeviceInfo info, nint context, nint stream)
+    {
+        Info = info;
+        Context = context;
+        Stream = stream;
+    }
+
+    public CudaDeviceInfo Info { get; }
+    internal nint Context { get; }
+    internal nint Stream { get; }
+
+    /// <summary>Opens device <paramref name="ordinal"/>, or returns false with a sentence saying why not.</summary>
+    public static bool TryOpen(int ordinal, out CudaDevice? device, out string reason)
+    {
+        device = null;
+        if (!CudaLibraryResolver.TryLoad(CudaLibraryResolver.Driver, out _, out string probe))
+        {
+            reason = $"no CUDA driver found: {probe}";
+            return false;
+        }
+        int result = CudaDriverNative.Init(0);
+        if (result != 0)
+        {
+            reason = $"the CUDA driver did not initialise: {CudaCheck.ErrorName(result)}: {CudaCheck.ErrorText(result)}";
+            return false;
+        }
+        CudaCheck.Check(CudaDriverNative.DeviceGetCount(out int count), "cuDeviceGetCount");
+        if (ordinal >= count)
+        {
+            reason = count == 0 ? "the CUDA driver reports no GPU" : $"there is no GPU {ordinal}; the driver reports {count}";
+            return false;
+        }
+        device = Open(ordinal);
+        reason = "";
+        return true;
+    }
+
+    private static CudaDevice Open(int ordinal)
+    {
+        CudaCheck.Check(CudaDriverNative.DeviceGet(out int handle, ordinal), "cuDeviceGet");
+        var name = new byte[256];
+        fixed (byte* p = name) CudaCheck.Check(CudaDriverNative.DeviceGetName(p, name.Length, handle), "cuDeviceGetName");
+        int Attr(CudaDeviceAttribute a)
+        {
+            CudaCheck.Check(CudaDriverNative.DeviceGetAttribute(out int v, a, handle), $"cuDeviceGetAttribute({a})");
+            return v;
+        }
+        CudaCheck.Check(CudaDriverNative.DeviceTotalMem(out nuint total, handle), "cuDeviceTotalMem");
+        CudaCheck.Check(CudaDriverNative.DriverGetVersion(out int driver), "cuDriverGetVersion");
+        var info = new CudaDeviceInfo(
+            ordinal, System.Text.Encoding.UTF8.GetString(name).TrimEnd('\0'),
+            Attr(CudaDeviceAttribute.ComputeCapabilityMajor), Attr(CudaDeviceAttribute.ComputeCapabilityMinor),
+            Attr(CudaDeviceAttribute.MultiprocessorCount), Attr(CudaDeviceAttribute.MaxThreadsPerMultiprocessor),
+            Attr(CudaDeviceAttribute.MaxBlocksPerMultiprocessor), Attr(CudaDeviceAttribute.MaxSharedMemoryPerMultiprocessor),
+            Attr(CudaDeviceAttribute.MaxRegistersPerMultiprocessor), (long)total, driver);
+        CudaCheck.Check(CudaDriverNative.PrimaryCtxRetain(out nint context, handle), "cuDevicePrimaryCtxRetain");
+        CudaCheck.Check(CudaDriverNative.CtxSetCurrent(context), "cuCtxSetCurrent");
+        CudaCheck.Check(CudaDriverNative.StreamCreate(out nint stream, 0), "cuStreamCreate");
+        return new CudaDevice(info, context, stream);
+    }
+
+    public long FreeBytes()
+    {
+        CudaCheck.Check(CudaDriverNative.MemGetInfo(out nuint free, out _), "cuMemGetInfo");
+        return (long)free;
+    }
+
+    public void Synchronize() => CudaCheck.Check(CudaDriverNative.StreamSynchronize(Stream), "cuStreamSynchronize");
+
+    public void Dispose()
+    {
+        CudaDriverNative.StreamDestroy(Stream);
+        CudaDriverNative.PrimaryCtxRelease(Info.Ordinal);
+    }
+}
