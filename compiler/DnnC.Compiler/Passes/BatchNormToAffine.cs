@@ -28,15 +28,9 @@ public sealed class BatchNormToAffine : IPass
             }
             int channels = bn.Type[1];
             int[] shape = [channels, .. Enumerable.Repeat(1, bn.Type.Rank - 2)];
-            var scale = new float[channels];
-            var shift = new float[channels];
-            float eps = ((BatchNormOp)bn.Op).Epsilon;
-            for (int c = 0; c < channels; c++)
-            {
-                double s = param[0]!.Data[c] / Math.Sqrt((double)param[3]!.Data[c] + eps);
-                scale[c] = (float)s;
-                shift[c] = (float)(param[1]!.Data[c] - param[2]!.Data[c] * s);
-            }
+            var (s64, t64) = FoldBatchNorm.ScaleShift(param[0]!, param[1]!, param[2]!, param[3]!, ((BatchNormOp)bn.Op).Epsilon);
+            var scale = s64.Select(v => (float)v).ToArray();
+            var shift = t64.Select(v => (float)v).ToArray();
             string sName = editor.InsertConstant(bn.Name + ".scale", new HostTensor(shape, scale), bn);
             string tName = editor.InsertConstant(bn.Name + ".shift", new HostTensor((int[])shape.Clone(), shift), bn);
             var op = new PointwiseOp([new BinaryStep(BinaryKind.Mul, 1), new BinaryStep(BinaryKind.Add, 2)]);

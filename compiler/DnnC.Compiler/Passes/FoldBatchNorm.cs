@@ -68,15 +68,28 @@ public sealed class FoldBatchNorm : IPass
     {
         int channels = weights.Shape[0];
         int perChannel = weights.Length / channels;
+        var (scale, shift) = ScaleShift(gamma, beta, mean, variance, epsilon);
         var w = new float[weights.Length];
         var b = new float[channels];
         for (int k = 0; k < channels; k++)
         {
-            double s = gamma.Data[k] / Math.Sqrt((double)variance.Data[k] + epsilon);
-            for (int i = 0; i < perChannel; i++) w[k * perChannel + i] = (float)(weights.Data[k * perChannel + i] * s);
-            double b0 = bias?.Data[k] ?? 0.0;
-            b[k] = (float)((b0 - mean.Data[k]) * s + beta.Data[k]);
+            for (int i = 0; i < perChannel; i++) w[k * perChannel + i] = (float)(weights.Data[k * perChannel + i] * scale[k]);
+            b[k] = (float)((bias?.Data[k] ?? 0.0) * scale[k] + shift[k]);
         }
         return (new HostTensor((int[])weights.Shape.Clone(), w), new HostTensor([channels], b));
+    }
+
+    /// <summary>Inference batchnorm as y = x·s + t: s = γ/√(σ²+ε), t = β − μ·s, in float64.</summary>
+    internal static (double[] Scale, double[] Shift) ScaleShift(
+        HostTensor gamma, HostTensor beta, HostTensor mean, HostTensor variance, float epsilon)
+    {
+        var scale = new double[gamma.Length];
+        var shift = new double[gamma.Length];
+        for (int c = 0; c < scale.Length; c++)
+        {
+            scale[c] = gamma.Data[c] / Math.Sqrt((double)variance.Data[c] + epsilon);
+            shift[c] = beta.Data[c] - mean.Data[c] * scale[c];
+        }
+        return (scale, shift);
     }
 }
