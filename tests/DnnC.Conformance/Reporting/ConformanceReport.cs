@@ -37,8 +37,10 @@ public static class ConformanceReport
         md.AppendLine("outputs): DnnC's IR is float32, so integer, float16, double and 8-bit types are out of its reach.");
         md.AppendLine();
         md.AppendLine("DnnC compiles for static shapes, so a model input that only sets a shape, axes, pads, scales,");
-        md.AppendLine("Clip bounds or Gather indices is baked into the model as an initializer holding the case's value");
-        md.AppendLine("before import; every input that carries data stays a runtime input.");
+        md.AppendLine("Clip bounds, Gather indices or Dropout's ratio and mode is baked into the model as an initializer");
+        md.AppendLine("holding the case's value before import; every input that carries data stays a runtime input.");
+        md.AppendLine("Runtime inputs of other element types than float32 are converted by value when float32 holds");
+        md.AppendLine("every value exactly.");
         md.AppendLine();
         AppendComparison(md, runs);
         foreach (var (backend, results) in runs) AppendBackend(md, backend, results);

@@ -97,9 +97,9 @@ public sealed class CaseRunner(IConformanceBackend backend, Tolerance tolerance,
     }
 
     /// <summary>
-    /// Float tensors come through <see cref="TensorFiles"/>, as the CLI reads them; BOOL and the
-    /// narrow integer types, which float32 holds exactly, are converted by value for a graph that
-    /// takes them as floats.
+    /// Tensors come through <see cref="TensorFiles"/>, as the CLI reads them. Other element types
+    /// (BOOL, 8-, 16- and unsigned integers, BFLOAT16) are converted by value for a graph that takes
+    /// them as floats, when float32 holds every value exactly.
     /// </summary>
     private static HostTensor? ReadInput(byte[] bytes, string path, out string? problem)
     {
@@ -111,9 +111,15 @@ public sealed class CaseRunner(IConformanceBackend backend, Tolerance tolerance,
         catch (TensorFileException e)
         {
             var values = TryDecode(bytes);
-            if (values is { DType: "BOOL" or "INT8" or "UINT8" or "INT16" or "UINT16" })
-                return new HostTensor(values.Shape, values.Values.Select(v => (float)v).ToArray());
-            problem = e.Detail;
+            if (values is null)
+            {
+                problem = e.Detail;
+                return null;
+            }
+            var data = values.Values.Select(v => (float)v).ToArray();
+            int inexact = Array.FindIndex(values.Values, v => !double.IsNaN(v) && (double)(float)v != v);
+            if (inexact < 0) return new HostTensor(values.Shape, data);
+            problem = $"{values.DType} value {values.Values[inexact]} is not exactly representable in float32";
             return null;
         }
     }

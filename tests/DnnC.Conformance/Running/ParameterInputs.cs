@@ -5,8 +5,9 @@ namespace DnnC.Conformance.Running;
 
 /// <summary>
 /// DnnC compiles for static shapes, so an input that only sets a shape, axes, pads, scales,
-/// bounds or gather indices is baked into the model as an initializer holding the case's value
-/// for it. Inputs that carry data stay runtime inputs, so every computation is still tested.
+/// bounds, gather indices or Dropout's ratio and mode is baked into the model as an initializer
+/// holding the case's value. Inputs that carry data stay runtime inputs, so every computation is
+/// still tested.
 /// </summary>
 public static class ParameterInputs
 {
@@ -17,6 +18,7 @@ public static class ParameterInputs
         ["Squeeze"] = [1], ["Unsqueeze"] = [1], ["Split"] = [1], ["Pad"] = [1, 2, 3],
         ["ReduceMean"] = [1], ["ReduceSum"] = [1], ["ReduceMax"] = [1], ["ReduceMin"] = [1], ["ReduceL2"] = [1],
         ["Resize"] = [1, 2, 3], ["Upsample"] = [1], ["Clip"] = [1, 2], ["ConstantOfShape"] = [0], ["Gather"] = [1],
+        ["Dropout"] = [1, 2],
     };
 
     /// <summary>
