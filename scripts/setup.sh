@@ -18,3 +18,10 @@ fi
 
 echo "== dotnet restore"
 dotnet restore DnnC.sln --nologo -v quiet
+
+# ONNX Runtime for the real-model comparisons (tests/ort). ONNXRUNTIME_NODE_INSTALL=skip keeps its
+# install step from downloading GPU binaries; the CPU library ships inside the package.
+if [ ! -d tests/ort/node_modules/onnxruntime-node ]; then
+  echo "== npm install (tests/ort: onnxruntime-node)"
+  (cd tests/ort && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error)
+fi

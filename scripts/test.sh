@@ -11,6 +11,6 @@ read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- +Failed:' "$log" 
 assemblies=$(grep -cE '(Passed|Failed)! +- +Failed:' "$log")
 rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a build or host failure counts
-if [ "$assemblies" -lt 3 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a test project that never ran
+if [ "$assemblies" -lt 4 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a test project that never ran
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -10,13 +10,15 @@ namespace DnnC.Compiler.Tensors;
 public static class TensorFiles
 {
     /// <summary>Reads a tensor as float32; Name is the TensorProto's name, null for .npy or when empty.</summary>
-    public static (string? Name, HostTensor Tensor) Read(string path)
+    public static (string? Name, HostTensor Tensor) Read(string path) => Read(ReadAllBytes(path), path);
+
+    /// <summary>Reads a tensor file's content already in memory (an archive entry); <paramref name="displayPath"/> names it in errors.</summary>
+    public static (string? Name, HostTensor Tensor) Read(byte[] bytes, string displayPath)
     {
-        var bytes = ReadAllBytes(path);
-        if (bytes.Length == 0) throw new TensorFileException(path, "the file is empty");
+        if (bytes.Length == 0) throw new TensorFileException(displayPath, "the file is empty");
         return NpyFormat.HasMagic(bytes)
-            ? (null, NpyFormat.Read(path, bytes))
-            : TensorProtoFormat.Read(path, bytes);
+            ? (null, NpyFormat.Read(displayPath, bytes))
+            : TensorProtoFormat.Read(displayPath, bytes);
     }
 
     /// <summary>Writes a FLOAT TensorProto with little-endian raw_data, atomically.</summary>
