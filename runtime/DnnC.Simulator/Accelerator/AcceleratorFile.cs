@@ -125,23 +125,23 @@ public static class AcceleratorFile
             errors.Add(new AcceleratorError(field, "is missing"));
             return default;
         }
+        // Read in the file's documented order, so missing fields are listed the way the README lists them.
+        int peRows = Need(m.PeRows, basis?.PeRows, "peRows");
+        int peCols = Need(m.PeCols, basis?.PeCols, "peCols");
+        int lanes = Need(m.LanesPerPe, basis?.LanesPerPe, "lanesPerPe");
+        double clock = Need(m.ClockMhz, basis?.ClockMhz, "clockMhz");
+        int bytes = Need(m.BytesPerElement, basis?.BytesPerElement, "bytesPerElement");
+        long weightBuffer = Need(m.WeightBufferBytes, basis?.WeightBufferBytes, "weightBufferBytes");
+        long inputBuffer = Need(m.InputBufferBytes, basis?.InputBufferBytes, "inputBufferBytes");
+        long outputBuffer = Need(m.OutputBufferBytes, basis?.OutputBufferBytes, "outputBufferBytes");
+        double bandwidth = Need(m.DramBandwidthGBs, basis?.DramBandwidthGBs, "dramBandwidthGBs");
         var energy = new EnergyCosts(
             Need(m.Energy?.MacPj, basis?.Energy.MacPj, "energy.macPj"),
             Need(m.Energy?.BufferAccessPj, basis?.Energy.BufferAccessPj, "energy.bufferAccessPj"),
             Need(m.Energy?.DramAccessPj, basis?.Energy.DramAccessPj, "energy.dramAccessPj"));
-        var config = new AcceleratorConfig(
-            m.Name ?? basis?.Name ?? "custom",
-            Need(m.PeRows, basis?.PeRows, "peRows"),
-            Need(m.PeCols, basis?.PeCols, "peCols"),
-            Need(m.LanesPerPe, basis?.LanesPerPe, "lanesPerPe"),
-            Need(m.ClockMhz, basis?.ClockMhz, "clockMhz"),
-            Need(m.BytesPerElement, basis?.BytesPerElement, "bytesPerElement"),
-            Need(m.WeightBufferBytes, basis?.WeightBufferBytes, "weightBufferBytes"),
-            Need(m.InputBufferBytes, basis?.InputBufferBytes, "inputBufferBytes"),
-            Need(m.OutputBufferBytes, basis?.OutputBufferBytes, "outputBufferBytes"),
-            Need(m.DramBandwidthGBs, basis?.DramBandwidthGBs, "dramBandwidthGBs"),
-            energy,
-            Need(m.ZeroSkipEfficiency, basis?.ZeroSkipEfficiency, "zeroSkipEfficiency"));
+        double skip = Need(m.ZeroSkipEfficiency, basis?.ZeroSkipEfficiency, "zeroSkipEfficiency");
+        var config = new AcceleratorConfig(m.Name ?? basis?.Name ?? "custom", peRows, peCols, lanes, clock, bytes,
+            weightBuffer, inputBuffer, outputBuffer, bandwidth, energy, skip);
         if (errors.Count > before) return null;
         errors.AddRange(Validate(config));
         return errors.Count > before ? null : config;

@@ -39,7 +39,7 @@ internal static class ConvKernel
             _spatial = spec.Ho * spec.Wo;
             _x = context.Arg(1);
             _bias = spec.HasBias ? context.Arg(3) : default;
-            _packedWeights = WeightPanels.Get(context.Arg(2), spec.Groups, _kg, K);
+            _packedWeights = WeightPanels.Get(context.Arg(2), spec.Groups, _kg, _cg * spec.R * spec.S);
             _epilogue = new EpilogueApplier(spec.Epilogue, spec.Operands, context, context.OutputShape);
         }
 
@@ -48,73 +48,63 @@ internal static class ConvKernel
         public override int N => _spatial;
         public override int K => _cg * _s.R * _s.S;
 
-        public override void PackA(int batch, int m0, int mc, int k0, int kc, Span<float> dest)
+        public override float[]? PrepackedA(int batch, out long offset)
         {
             int group = batch % _s.Groups;
-            int strips = PackedGemm.CeilDiv(mc, PackedGemm.MR), first = m0 / PackedGemm.MR;
-            int stripsPerGroup = PackedGemm.CeilDiv(_kg, PackedGemm.MR);
-            for (int i = 0; i < strips; i++)
-            {
-                long from = ((long)(group * stripsPerGroup + first + i) * K + k0) * PackedGemm.MR;
-                _packedWeights.AsSpan(checked((int)from), kc * PackedGemm.MR).CopyTo(dest.Slice(i * kc * PackedGemm.MR));
-            }
+            offset = (long)group * PackedGemm.CeilDiv(_kg, PackedGemm.MR) * K * PackedGemm.MR;
+            return _packedWeights;
         }
+
+        public override void PackA(int batch, int m0, int mc, int k0, int kc, Span<float> dest) =>
+            throw new InvalidOperationException("conv weights are always prepacked");
 
         public override void PackB(int batch, int k0, int kc, int n0, int nc, Span<float> dest)
         {
+            const int nr = PackedGemm.NR;
             int image = batch / _s.Groups, group = batch % _s.Groups;
-            int strips = PackedGemm.CeilDiv(nc, PackedGemm.NR);
             int rs = _s.R * _s.S;
+            if (nc % nr != 0) dest.Clear();
             for (int kk = 0; kk < kc; kk++)
             {
                 int kr = k0 + kk;
                 int c = kr / rs, r = kr % rs / _s.S, s = kr % _s.S;
                 int channel = group * _cg + c;
                 var (dh, dw) = _s.InputShift > 0 ? ShiftSpec.Offset(channel, _s.C, _s.InputShift) : (0, 0);
-                long planeStart = ((long)image * _s.C + channel) * _plane;
-                var plane = _x.Slice(planeStart, _plane);
-                for (int j = 0; j < strips; j++)
+                var plane = _x.Slice(((long)image * _s.C + channel) * _plane, _plane);
+                // Walk the columns in pieces that stay within one output row and one NR-wide strip.
+                int done = 0;
+                while (done < nc)
                 {
-                    int p0 = n0 + j * PackedGemm.NR;
-                    int count = Math.Min(PackedGemm.NR, _spatial - p0);
-                    var row = dest.Slice((j * kc + kk) * PackedGemm.NR, PackedGemm.NR);
-                    GatherColumns(plane, r, s, dh, dw, p0, Math.Max(count, 0), row);
-                    if (count < PackedGemm.NR) row[Math.Max(count, 0)..].Clear();
+                    int p = n0 + done;
+                    int ho = p / _s.Wo, wo = p % _s.Wo;
+                    int length = Math.Min(Math.Min(nc - done, _s.Wo - wo), nr - done % nr);
+                    var piece = dest.Slice((done / nr * kc + kk) * nr + done % nr, length);
+                    Gather(plane, ho, wo, r, s, dh, dw, piece);
+                    done += length;
                 }
             }
         }
 
-        /// <summary>X̂[(c, r, s), p0 .. p0+count) for one input plane, walking output rows in segments.</summary>
-        private void GatherColumns(ReadOnlySpan<float> plane, int r, int s, int dh, int dw, int p0, int count, Span<float> row)
+        /// <summary>X̂ for output row <paramref name="ho"/>, columns wo.. of one tap (r, s), into <paramref name="piece"/>.</summary>
+        private void Gather(ReadOnlySpan<float> plane, int ho, int wo, int r, int s, int dh, int dw, Span<float> piece)
         {
-            int done = 0;
-            while (done < count)
+            int h = ho * _s.StrideH - _s.PadTop + r * _s.DilationH;
+            // Padding is zero before the shift moves anything; the shifted tap must be inside too.
+            if (h < 0 || h >= _s.H || h + dh < 0 || h + dh >= _s.H)
             {
-                int p = p0 + done;
-                int ho = p / _s.Wo, wo = p % _s.Wo;
-                int length = Math.Min(count - done, _s.Wo - wo);
-                var segment = row.Slice(done, length);
-                int h = ho * _s.StrideH - _s.PadTop + r * _s.DilationH;
-                // Padding is zero before the shift moves anything; the shifted tap must be inside too.
-                if (h < 0 || h >= _s.H || h + dh < 0 || h + dh >= _s.H)
-                {
-                    segment.Clear();
-                }
-                else
-                {
-                    int w0 = wo * _s.StrideW - _s.PadLeft + s * _s.DilationW;
-                    int sw = _s.StrideW;
-                    int lo = Math.Max(0, -dw), hi = Math.Min(_s.W, _s.W - dw);
-                    int tLo = Math.Clamp(CeilDiv(lo - w0, sw), 0, length);
-                    int tHi = Math.Clamp(CeilDiv(hi - w0, sw), tLo, length);
-                    segment[..tLo].Clear();
-                    segment[tHi..].Clear();
-                    int source = (h + dh) * _s.W + w0 + dw;
-                    if (sw == 1) plane.Slice(source + tLo, tHi - tLo).CopyTo(segment[tLo..tHi]);
-                    else for (int t = tLo; t < tHi; t++) segment[t] = plane[source + t * sw];
-                }
-                done += length;
+                piece.Clear();
+                return;
             }
+            int length = piece.Length, sw = _s.StrideW;
+            int w0 = wo * sw - _s.PadLeft + s * _s.DilationW;
+            int lo = Math.Max(0, -dw), hi = Math.Min(_s.W, _s.W - dw);
+            int tLo = Math.Clamp(CeilDiv(lo - w0, sw), 0, length);
+            int tHi = Math.Clamp(CeilDiv(hi - w0, sw), tLo, length);
+            piece[..tLo].Clear();
+            piece[tHi..].Clear();
+            int source = (h + dh) * _s.W + w0 + dw;
+            if (sw == 1) plane.Slice(source + tLo, tHi - tLo).CopyTo(piece[tLo..tHi]);
+            else for (int t = tLo; t < tHi; t++) piece[t] = plane[source + t * sw];
         }
 
         public override void StoreRow(int batch, int m, int n0, Span<float> row)

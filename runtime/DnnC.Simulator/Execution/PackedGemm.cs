@@ -20,6 +20,16 @@ internal abstract class GemmProblem
     /// of <see cref="PackedGemm.MR"/> rows, kc groups of MR values (rows past M are zero).</summary>
     public abstract void PackA(int batch, int m0, int mc, int k0, int kc, Span<float> dest);
 
+    /// <summary>
+    /// A already packed for the whole problem (constant weights), or null to pack per block with
+    /// <see cref="PackA"/>. Layout: from <paramref name="offset"/>, for each MR-row strip, K groups of MR values.
+    /// </summary>
+    public virtual float[]? PrepackedA(int batch, out long offset)
+    {
+        offset = 0;
+        return null;
+    }
+
     /// <summary>Reduction [k0, k0+kc) × columns [n0, n0+nc) of B into <paramref name="dest"/>: for each strip of
     /// <see cref="PackedGemm.NR"/> columns, kc groups of NR values (columns past N are zero).</summary>
     public abstract void PackB(int batch, int k0, int kc, int n0, int nc, Span<float> dest);
@@ -29,8 +39,10 @@ internal abstract class GemmProblem
 }
 
 /// <summary>
-/// The CPU GEMM engine: BLIS-style blocking (Kc × Nc panels of B packed per task, MR × NR register
-/// tiles computed with 256-bit FMAs), tasks spread over cores with Parallel.For. Accumulation is FP32.
+/// The CPU GEMM engine, BLIS-style: B is gathered into Kc × Nc panels of NR-wide strips once per column
+/// block (a bounded wave at a time) and shared by every row block; A comes prepacked (weights) or is
+/// packed per block; MR × NR register tiles are computed with 256-bit FMAs; tiles are spread over
+/// cores with Parallel.For. Accumulation is FP32.
 /// </summary>
 internal static unsafe class PackedGemm
 {
@@ -38,62 +50,95 @@ internal static unsafe class PackedGemm
     public const int NR = 16;
     private const int KcMax = 256;
 
+    /// <summary>Packed B panels are built a wave at a time so that the workspace stays bounded.</summary>
+    private const long WaveBudgetFloats = 8L << 20;
+
     public static void Run(GemmProblem p)
     {
         int m = p.M, n = p.N, k = p.K;
         if (m == 0 || n == 0) return;
+        int kc = Math.Min(Math.Max(k, 1), KcMax);
+        int kBlocks = CeilDiv(Math.Max(k, 1), kc);
         int mc = Math.Min(RoundUp(m, MR), 240);
         int nc = Math.Min(RoundUp(n, NR), 256);
-        int kc = Math.Min(Math.Max(k, 1), KcMax);
         int workers = Environment.ProcessorCount;
         long Tasks() => (long)p.Batches * CeilDiv(m, mc) * CeilDiv(n, nc);
-        // Enough tasks to keep every core busy, without shrinking panels below what amortises packing.
+        // Enough tasks to keep every core busy; B panels are shared, so smaller blocks cost little.
         while (Tasks() < 3 * workers && nc > 64) nc = RoundUp(nc / 2, NR);
         while (Tasks() < 3 * workers && mc > 4 * MR) mc = RoundUp(mc / 2, MR);
         int mBlocks = CeilDiv(m, mc), nBlocks = CeilDiv(n, nc);
-        int tasks = checked((int)Tasks());
+        int ncPad = RoundUp(nc, NR);
+        long panelFloats = (long)ncPad * kBlocks * kc;
+        int panels = p.Batches * nBlocks;
+        int perWave = (int)Math.Clamp(WaveBudgetFloats / panelFloats, 1, panels);
+        var packedB = new float[perWave * panelFloats];
 
-        var options = new ParallelOptions { MaxDegreeOfParallelism = tasks == 1 ? 1 : -1 };
-        Parallel.For(0, tasks, options,
-            () => new Workspace(mc, nc, kc),
-            (task, _, ws) =>
+        for (int wave = 0; wave < panels; wave += perWave)
+        {
+            int count = Math.Min(perWave, panels - wave);
+            // Phase 1: gather each (column block, K block) panel of B once; every row block shares it.
+            Parallel.For(0, count * kBlocks, job =>
             {
-                int nb = task % nBlocks, rest = task / nBlocks;
-                int mb = rest % mBlocks, batch = rest / mBlocks;
-                RunBlock(p, batch, mb * mc, Math.Min(mc, m - mb * mc), nb * nc, Math.Min(nc, n - nb * nc), kc, ws);
-                return ws;
-            },
-            _ => { });
+                int panel = job / kBlocks, kb = job % kBlocks;
+                int batch = (wave + panel) / nBlocks, nb = (wave + panel) % nBlocks;
+                int k0 = kb * kc, kcb = Math.Min(kc, k - k0);
+                int n0 = nb * nc, ncb = Math.Min(nc, n - n0);
+                var dest = packedB.AsSpan(checked((int)(panel * panelFloats + (long)kb * ncPad * kc)), CeilDiv(ncb, NR) * NR * kcb);
+                p.PackB(batch, k0, kcb, n0, ncb, dest);
+            });
+            // Phase 2: every (row block, column block) tile of C.
+            Parallel.For(0, count * mBlocks,
+                () => new Workspace(mc, nc, kc),
+                (job, _, ws) =>
+                {
+                    int panel = job / mBlocks, mb = job % mBlocks;
+                    int batch = (wave + panel) / nBlocks, nb = (wave + panel) % nBlocks;
+                    var block = new Block(batch, mb * mc, Math.Min(mc, m - mb * mc), nb * nc, Math.Min(nc, n - nb * nc), kc);
+                    RunBlock(p, block, packedB, panel * panelFloats, ncPad, ws);
+                    return ws;
+                },
+                _ => { });
+        }
     }
+
+    private readonly record struct Block(int Batch, int M0, int Mc, int N0, int Nc, int KcMax);
 
     private sealed class Workspace(int mc, int nc, int kc)
     {
         public readonly float[] A = new float[RoundUp(mc, MR) * kc];
-        public readonly float[] B = new float[RoundUp(nc, NR) * kc];
         public readonly float[] C = new float[RoundUp(mc, MR) * RoundUp(nc, NR)];
     }
 
-    private static void RunBlock(GemmProblem p, int batch, int m0, int mc, int n0, int nc, int kcMax, Workspace ws)
+    private static void RunBlock(GemmProblem p, Block blk, float[] packedB, long panelStart, int ncPad, Workspace ws)
     {
-        int mStrips = CeilDiv(mc, MR), nStrips = CeilDiv(nc, NR);
+        int mStrips = CeilDiv(blk.Mc, MR), nStrips = CeilDiv(blk.Nc, NR);
         int ldc = nStrips * NR;
         ws.C.AsSpan(0, mStrips * MR * ldc).Clear();
-        fixed (float* a = ws.A)
-        fixed (float* b = ws.B)
+        var prepacked = p.PrepackedA(blk.Batch, out long aBase);
+        fixed (float* aPacked = prepacked)
+        fixed (float* aScratch = ws.A)
+        fixed (float* bAll = packedB)
         fixed (float* c = ws.C)
         {
-            for (int k0 = 0; k0 < p.K; k0 += kcMax)
+            for (int kb = 0, k0 = 0; k0 < p.K; kb++, k0 += blk.KcMax)
             {
-                int kc = Math.Min(kcMax, p.K - k0);
-                p.PackA(batch, m0, mc, k0, kc, ws.A.AsSpan(0, mStrips * MR * kc));
-                p.PackB(batch, k0, kc, n0, nc, ws.B.AsSpan(0, nStrips * NR * kc));
+                int kc = Math.Min(blk.KcMax, p.K - k0);
+                float* b = bAll + panelStart + (long)kb * ncPad * blk.KcMax;
+                if (prepacked is null) p.PackA(blk.Batch, blk.M0, blk.Mc, k0, kc, ws.A.AsSpan(0, mStrips * MR * kc));
                 // The B micro-panel (kc × NR) stays in L1 while the A strips stream past it.
                 for (int j = 0; j < nStrips; j++)
+                {
                     for (int i = 0; i < mStrips; i++)
-                        Micro6x16(kc, a + i * MR * kc, b + j * NR * kc, c + i * MR * ldc + j * NR, ldc);
+                    {
+                        float* a = prepacked is null
+                            ? aScratch + i * MR * kc
+                            : aPacked + aBase + ((long)(blk.M0 / MR + i) * p.K + k0) * MR;
+                        Micro6x16(kc, a, b + j * NR * kc, c + i * MR * ldc + j * NR, ldc);
+                    }
+                }
             }
         }
-        for (int i = 0; i < mc; i++) p.StoreRow(batch, m0 + i, n0, ws.C.AsSpan(i * ldc, nc));
+        for (int i = 0; i < blk.Mc; i++) p.StoreRow(blk.Batch, blk.M0 + i, blk.N0, ws.C.AsSpan(i * ldc, blk.Nc));
     }
 
     /// <summary>C[6×16] += A-strip · B-strip over kc: twelve 8-wide accumulators held in registers.</summary>

@@ -38,6 +38,11 @@ public sealed class SimulatorVsReferenceTests
               y = x |> conv2d(130, kernel: 3, pad: 1, stride: 1) |> relu6
             }
             """,
+        ["conv_large_enough_for_several_packing_waves"] = """
+            model M(x: f32[1, 128, 100, 100]) -> (y) {
+              y = x |> conv2d(8, kernel: 3, pad: 1)
+            }
+            """,
         ["depthwise_strided_relu6"] = """
             model M(x: f32[1, 6, 11, 10]) -> (y) {
               y = x |> depthwise_conv2d(kernel: 3, stride: 2, pad: 1) |> relu6
