@@ -74,7 +74,11 @@ public static class SimulateCommand
 
     private static void PrintSummary(SimulationReport report, string directory, bool seeded)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+        });
         // Redirected output has no terminal width; do not squeeze the table into 80 columns.
         if (Console.IsOutputRedirected) console.Profile.Width = 132;
         var a = report.Accelerator;

@@ -23,8 +23,9 @@ public static class CycleModel
         long rows = a.PeRows, cols = a.PeCols, lanes = a.LanesPerPe;
         long mFolds = Tiling.CeilDiv(g.M, rows), nFolds = Tiling.CeilDiv(g.N, cols), kSteps = Tiling.CeilDiv(g.K, lanes);
         long folds = g.Instances * mFolds * nFolds;
-        // Each fold: the systolic skew fills and drains in rows + cols - 2 cycles, then kSteps of lane-wide dot products.
-        long fillCycles = folds * (rows + cols - 2);
+        // Folds stream back to back (double-buffered accumulators), so the systolic skew of
+        // rows + cols - 2 cycles is paid once per GEMM instance; each fold then takes kSteps lane-wide steps.
+        long fillCycles = g.Instances * (rows + cols - 2);
         long denseSteps = folds * kSteps;
         bool skipping = a.ZeroSkipEfficiency > 0;
         long skipped = skipping ? c.ZeroPairMacs : 0;

@@ -49,13 +49,13 @@ public static class HtmlReport
         (string, string)[] cards =
         [
             ("Total cycles", Engineering(r.TotalCycles, "")),
-            ("Time", Engineering(r.Seconds * 1e6, "") + "µs".Replace(" ", "")),
+            ("Time", Si(r.Seconds, "s")),
             ("Stall cycles", Engineering(r.StallCycles, "")),
             ("PE utilisation", Percent(r.Utilization) + "%"),
             ("Skipped MACs", Percent(skippedShare) + "%"),
             ("Equivalent FLOP/cycle", Engineering(r.EquivalentFlopsPerCycle, "")),
             ("DRAM traffic", Engineering(r.DramBytes, "B")),
-            ("Energy", Engineering(r.EnergyPj / 1e6, "µJ")),
+            ("Energy", Si(r.EnergyPj * 1e-12, "J")),
         ];
         html.Append("<div class=\"cards\">");
         foreach (var (name, value) in cards)
@@ -75,7 +75,7 @@ public static class HtmlReport
                 .Append("</td><td>").Append(Percent(l.MappingEfficiency)).Append("</td><td>").Append(Engineering(l.Macs, ""))
                 .Append("</td><td>").Append(Percent(l.SkippedShare)).Append("</td><td>")
                 .Append(Encode(Engineering((l.DramReads + l.DramWrites) * r.Accelerator.BytesPerElement, "B")))
-                .Append("</td><td>").Append(Encode(Engineering(l.EnergyPj / 1e6, "µJ"))).Append("</td></tr>");
+                .Append("</td><td>").Append(Encode(Si(l.EnergyPj * 1e-12, "J"))).Append("</td></tr>");
         }
         html.Append("</tbody></table>");
     }
