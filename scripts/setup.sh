@@ -16,6 +16,13 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libnvrtc\.so\.\(11\.2\|12\|13\)'; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libnvrtc11.2
 fi
 
+# Headless Chromium renders the simulator's report.html in a test (a screenshot proves the charts drew).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing chromium (for the report rendering test)"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+fi
+
 echo "== dotnet restore"
 dotnet restore DnnC.sln --nologo -v quiet
 

@@ -5,6 +5,7 @@ using DnnC.Compiler.IR;
 using DnnC.Compiler.Reference;
 using DnnC.Compiler.Tensors;
 using DnnC.Runtime;
+using DnnC.Simulator;
 
 namespace DnnC.Cli;
 
@@ -28,13 +29,28 @@ public static class RunCommand
         {
             var overrides = shared.Read(parse);
             string chosen = parse.GetValue(backend)!;
-            if (chosen != "reference")
-                throw new CompilationFailedException([Diag.BackendUnavailable(chosen, "only the reference backend exists in this version")]);
+            if (chosen == "cuda")
+                throw new CompilationFailedException([Diag.BackendUnavailable(chosen, "the CUDA runtime is not implemented in this version; use --backend sim or reference")]);
+            if (chosen == "auto")
+            {
+                // No CUDA runtime yet, so auto means the simulator: the same plan the GPU would run.
+                chosen = "sim";
+                Console.Error.WriteLine("dnnc: --backend auto chose 'sim' (the CUDA runtime is not available in this version)");
+            }
 
             var diagnostics = new DiagnosticBag();
             var graph = BuildPipeline.Load(parse.GetValue(model)!, overrides, diagnostics);
             var feeds = BindInputs(graph, parse.GetValue(inputs) ?? [], diagnostics);
-            var results = ReferenceExecutor.Run(graph, feeds);
+            IReadOnlyDictionary<string, HostTensor> results;
+            if (chosen == "sim")
+            {
+                var (optimized, plan) = SimulatorBackend.Lower(graph, diagnostics);
+                results = PlanSimulator.Run(plan, optimized.Weights.Items, feeds);
+            }
+            else
+            {
+                results = ReferenceExecutor.Run(graph, feeds);
+            }
             WriteOutputs(graph, results, parse.GetValue(outputDir)!);
             CommandRunner.PrintDiagnostics(diagnostics.Items.Where(d => !d.IsError));
             return ExitCodes.Ok;
@@ -43,7 +59,7 @@ public static class RunCommand
     }
 
     /// <summary>Reads every input file and checks it against the model before anything runs.</summary>
-    private static Dictionary<string, HostTensor> BindInputs(Graph graph, string[] flags, DiagnosticBag diagnostics)
+    internal static Dictionary<string, HostTensor> BindInputs(Graph graph, string[] flags, DiagnosticBag diagnostics)
     {
         var feeds = new Dictionary<string, HostTensor>();
         int positional = 0;

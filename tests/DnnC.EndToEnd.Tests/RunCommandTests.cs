@@ -77,8 +77,31 @@ public class RunCommandTests
     [Fact]
     public void Backends_that_do_not_exist_yet_say_so()
     {
-        var result = Cli.Run("run", Cli.Example("mlp"), "--backend", "sim");
+        var result = Cli.Run("run", Cli.Example("mlp"), "--backend", "cuda");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("not available", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("sim")]
+    [InlineData("auto")]
+    public void Run_sim_backend_agrees_with_the_reference_executor(string backend)
+    {
+        var graph = BuildPipeline.Load(Cli.Example("resnet_block"), new CompileOverrides(), new DiagnosticBag());
+        string dir = Cli.TempDir();
+        var x = Random(7, graph.Inputs[0].Type.Dims);
+        TensorFiles.WriteNpy(Path.Combine(dir, "x.npy"), x);
+
+        var result = Cli.Run("run", Cli.Example("resnet_block"), "--input", Path.Combine(dir, "x.npy"), "--backend", backend,
+            "--output-dir", Path.Combine(dir, "out"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        if (backend == "auto") Assert.Contains("chose 'sim'", result.Stderr);
+        var expected = ReferenceExecutor.Run(graph, new Dictionary<string, HostTensor> { [graph.Inputs[0].Name] = x });
+        var (name, actual) = TensorFiles.Read(Path.Combine(dir, "out", "output_0.pb"));
+        Assert.Equal(graph.Outputs[0].Name, name);
+        var reference = expected[graph.Outputs[0].Name].Data;
+        for (int i = 0; i < reference.Length; i++)
+            Assert.True(Math.Abs(actual.Data[i] - reference[i]) <= 1e-5 + 1e-4 * Math.Abs(reference[i]), $"element {i}: {actual.Data[i]} vs {reference[i]}");
     }
 }

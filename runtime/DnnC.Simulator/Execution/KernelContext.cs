@@ -1,0 +1,21 @@
+using DnnC.Runtime.Plan;
+
+namespace DnnC.Simulator.Execution;
+
+/// <summary>One kernel launch: its arguments resolved to memory, its output shape and its numerics.</summary>
+internal sealed class KernelContext(PlanKernel kernel, TensorRef[] args, int[] outputShape, KernelNumerics numerics)
+{
+    public PlanKernel Kernel { get; } = kernel;
+    public int[] OutputShape { get; } = outputShape;
+    public KernelNumerics Numerics { get; } = numerics;
+    public TensorRef Output => args[0];
+
+    /// <summary>Kernel argument <paramref name="index"/> (0 is the output, inputs from 1), as PlanOperand.Arg counts.</summary>
+    public TensorRef Arg(int index) => args[index];
+
+    /// <summary>The run's final step for any output values: storage rounding, where the numerics ask for it.</summary>
+    public void Store(Span<float> values)
+    {
+        if (Numerics.RoundsOutputs) Numerics.RoundStored(values);
+    }
+}

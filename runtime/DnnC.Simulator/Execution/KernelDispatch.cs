@@ -1,0 +1,24 @@
+using DnnC.Runtime.Plan;
+
+namespace DnnC.Simulator.Execution;
+
+/// <summary>One executor per kernel template.</summary>
+internal static class KernelDispatch
+{
+    public static void Run(KernelContext context)
+    {
+        switch (context.Kernel.Spec)
+        {
+            case ConvSpec s: ConvKernel.Run(s, context); break;
+            case GemmSpec s: GemmKernel.Run(s, context); break;
+            case PoolSpec s: PoolKernels.Run(s, context); break;
+            case GlobalPoolSpec s: PoolKernels.Run(s, context); break;
+            case PointwiseSpec s: PointwiseKernel.Run(s, context); break;
+            case SoftmaxSpec s: SoftmaxKernel.Run(s, context); break;
+            case TransposeSpec s: LayoutKernels.Run(s, context); break;
+            case ConcatSpec s: LayoutKernels.Run(s, context); break;
+            case ShiftSpec s: LayoutKernels.Run(s, context); break;
+            default: throw new NotSupportedException($"the simulator has no executor for kernel template '{context.Kernel.Spec.Template}'");
+        }
+    }
+}
