@@ -59,6 +59,12 @@ public static class OnnxImporter
             return null;
         }
         int? opset = ReadOpset(model, path, diagnostics);
+        if (opset is null && !diagnostics.HasErrors)
+        {
+            // Only other domains imported (ai.onnx.ml): the unsupported-operator list says it best.
+            OnnxGraphChecks.ReportUnsupportedOps(model.Graph, path, diagnostics);
+            if (!diagnostics.HasErrors) diagnostics.Add(Diag.OnnxMalformed(path, "it imports no version of the default ONNX operator set"));
+        }
         if (opset is null) return null;
 
         var graphProto = model.Graph;
@@ -98,11 +104,7 @@ public static class OnnxImporter
             if (import.Domain is "" or "ai.onnx") version = import.Version;
             else if (import.Domain != "ai.onnx.ml") diagnostics.Add(Diag.OnnxUnknownDomain(path, import.Domain));
         }
-        if (version is null)
-        {
-            diagnostics.Add(Diag.OnnxMalformed(path, "it imports no version of the default ONNX operator set"));
-            return null;
-        }
+        if (version is null) return null;
         if (version < 7) diagnostics.Add(Diag.OnnxOpsetOutOfRange(path, (int)Math.Max(version.Value, int.MinValue)));
         else if (version > 21) diagnostics.Add(Diag.OnnxNewerOpset(path, (int)Math.Min(version.Value, int.MaxValue)));
         return diagnostics.HasErrors ? null : (int)Math.Min(version.Value, 21);

@@ -52,16 +52,20 @@ public sealed record ResizeOp(
         if (ExtrapolationValue != 0) yield return ("extrapolation", Float(ExtrapolationValue));
     }
 
-    /// <summary>The input coordinate an output coordinate maps to, in float64 (ONNX's formulas).</summary>
+    /// <summary>
+    /// The input coordinate an output coordinate maps to, in float64 (ONNX's formulas). As in the
+    /// ONNX reference, the resized length in the formulas is input length × scale, which is not
+    /// the (floored) output size when a scale was given.
+    /// </summary>
     public double SourceCoordinate(int axis, int outIndex, int inLength)
     {
         double scale = Scales[axis];
-        int outLength = Sizes[axis];
+        double outLength = inLength * scale;
         double x = outIndex;
         return Coordinates switch
         {
             CoordinateMode.HalfPixel => (x + 0.5) / scale - 0.5,
-            CoordinateMode.HalfPixelSymmetric => HalfPixelSymmetric(x, scale, outLength, inLength),
+            CoordinateMode.HalfPixelSymmetric => HalfPixelSymmetric(x, scale, Sizes[axis], inLength),
             CoordinateMode.PytorchHalfPixel => outLength > 1 ? (x + 0.5) / scale - 0.5 : 0,
             CoordinateMode.AlignCorners => outLength == 1 ? 0 : x * (inLength - 1) / (outLength - 1),
             CoordinateMode.Asymmetric => x / scale,
@@ -70,6 +74,7 @@ public sealed record ResizeOp(
         };
     }
 
+    /// <summary>Here ONNX compares the integer output size with input length × scale.</summary>
     private static double HalfPixelSymmetric(double x, double scale, int outLength, int inLength)
     {
         double adjustment = outLength / (scale * inLength);
@@ -78,7 +83,7 @@ public sealed record ResizeOp(
         return offset + (x + 0.5) / scale - 0.5;
     }
 
-    private double TfCrop(int axis, double x, int outLength, int inLength)
+    private double TfCrop(int axis, double x, double outLength, int inLength)
     {
         double start = Roi[axis], end = Roi[axis + Sizes.Count];
         return outLength > 1

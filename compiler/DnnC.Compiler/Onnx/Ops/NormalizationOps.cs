@@ -1,4 +1,5 @@
 using DnnC.Compiler.IR;
+using DnnC.Runtime.Plan;
 
 namespace DnnC.Compiler.Onnx;
 
@@ -30,12 +31,21 @@ internal static partial class OnnxOps
 
     private static void LayerNormalization(NodeContext n)
     {
-        if (n.HasOutput(1) || n.HasOutput(2)) throw n.Unsupported("the mean and inverse standard deviation outputs");
         var x = n.Input(0);
         int axis = n.Axis(n.Int("axis", -1), x.Rank);
-        var op = new LayerNormOp(axis, n.Float("epsilon", 1e-5f));
+        float epsilon = n.Float("epsilon", 1e-5f);
+        var op = new LayerNormOp(axis, epsilon);
         var result = n.OptionalInput(2) is { } bias ? n.Emit(op, x, n.Input(1), bias) : n.Emit(op, x, n.Input(1));
         n.SetOutput(0, result);
+        if (!n.HasOutput(1) && !n.HasOutput(2)) return;
+        // The optional statistics, spelled out: mean, and 1 / √(mean((x − mean)²) + ε), kept as [..., 1, 1].
+        var axes = Enumerable.Range(axis, x.Rank - axis).ToArray();
+        var mean = n.Emit(new ReduceOp(ReduceKind.Mean, axes, true), x);
+        var centered = n.Emit(new BinaryOp(BinaryKind.Sub), x, mean);
+        var variance = n.Emit(new ReduceOp(ReduceKind.Mean, axes, true), n.Emit(new BinaryOp(BinaryKind.Mul), centered, centered));
+        var shifted = n.Emit(new BinaryOp(BinaryKind.Add), variance, n.Scalar(epsilon));
+        n.SetOutput(1, mean);
+        n.SetOutput(2, n.Emit(new UnaryMathOp(UnaryKind.Reciprocal), n.Emit(new UnaryMathOp(UnaryKind.Sqrt), shifted)));
     }
 
     private static void Lrn(NodeContext n)
