@@ -32,8 +32,10 @@ public static class BuildPipeline
     public static Graph Load(string modelPath, CompileOverrides overrides, DiagnosticBag diagnostics,
         IReadOnlyDictionary<string, int[]>? inputShapes = null)
     {
-        var graph = ModelLoader.Load(modelPath, diagnostics);
-        if (graph is not null && inputShapes is not null) InputShapes.CheckAgainst(graph, inputShapes, diagnostics);
+        var graph = ModelLoader.Load(modelPath, diagnostics, inputShapes);
+        bool isOnnx = Path.GetExtension(modelPath).Equals(".onnx", StringComparison.OrdinalIgnoreCase);
+        // The ONNX importer applies and checks the shapes itself, while fixing dynamic dimensions.
+        if (graph is not null && inputShapes is not null && !isOnnx) InputShapes.CheckAgainst(graph, inputShapes, diagnostics);
         if (graph is null || diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
         graph = graph with { Options = overrides.ApplyTo(graph.Options) };
         WarnAboutPendingFeatures(graph, diagnostics);

@@ -1,5 +1,6 @@
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
+using DnnC.Compiler.Onnx;
 using DnnC.Compiler.Syntax;
 using DnnC.Compiler.Text;
 
@@ -8,7 +9,11 @@ namespace DnnC.Compiler.Build;
 /// <summary>Reads a model file of any supported format into the graph IR.</summary>
 public static class ModelLoader
 {
-    public static Graph? Load(string path, DiagnosticBag diagnostics)
+    /// <summary>
+    /// Loads a .dnn or .onnx model. <paramref name="inputShapes"/> (the <c>--input</c> flags) fix an
+    /// ONNX model's dynamic dimensions during import; DSL inputs are static and checked by the caller.
+    /// </summary>
+    public static Graph? Load(string path, DiagnosticBag diagnostics, IReadOnlyDictionary<string, int[]>? inputShapes = null)
     {
         if (!File.Exists(path))
         {
@@ -28,8 +33,7 @@ public static class ModelLoader
                 }
                 return DslFrontend.Load(new SourceText(path, text), diagnostics);
             case ".onnx":
-                diagnostics.Add(Diag.OnnxNotYetSupported(path));
-                return null;
+                return OnnxImporter.Load(path, inputShapes ?? new Dictionary<string, int[]>(), diagnostics);
             default:
                 diagnostics.Add(Diag.UnknownModelFormat(path, extension));
                 return null;

@@ -24,6 +24,24 @@ internal static class NodeEvaluator
         ReshapeOp or FlattenOp => LayoutKernels.Reshape(inputs[0], node.Type.Dims),
         TransposeOp transpose => LayoutKernels.Transpose(inputs[0], transpose.Perm),
         ShiftOp shift => ConvKernels.Shift(inputs[0], shift.Kernel),
+        UnaryMathOp unary => MathKernels.Unary(unary, inputs[0]),
+        MathBinaryOp math => MathKernels.Binary(math.Kind, inputs[0], inputs[1]),
+        WhereOp => MathKernels.Where(inputs[0], inputs[1], inputs[2]),
+        ReduceOp reduce => ReduceKernels.Reduce(reduce, inputs[0], node.Type.Dims),
+        SliceOp slice => IndexingKernels.Slice(slice, inputs[0]),
+        GatherOp gather => IndexingKernels.Gather(gather.Axis, inputs[0], inputs[1]),
+        PadOp pad => IndexingKernels.Pad(pad, inputs[0]),
+        ExpandOp => IndexingKernels.Expand(inputs[0], node.Type.Dims),
+        TileOp => IndexingKernels.Tile(inputs[0], node.Type.Dims),
+        ResizeOp resize => ResizeKernels.Resize(resize, inputs[0]),
+        InstanceNormOp instance => NormalizationKernels.InstanceNorm(inputs[0], inputs[1], inputs[2], instance.Epsilon),
+        LayerNormOp layer => NormalizationKernels.LayerNorm(
+            inputs[0], inputs[1], inputs.Count > 2 ? inputs[2] : null, layer.Axis, layer.Epsilon),
+        LrnOp lrn => NormalizationKernels.Lrn(inputs[0], lrn.Size, lrn.Alpha, lrn.Beta, lrn.Bias),
+        LogSoftmaxOp logSoftmax => NormalizationKernels.LogSoftmax(inputs[0], logSoftmax.Axis),
+        ConvTransposeOp convT => ConvTransposeKernels.ConvTranspose(
+            convT, inputs[0], inputs[1], convT.HasBias ? inputs[2] : null, node.Type.Dims),
+        DilatedPoolOp dilated => ConvTransposeKernels.DilatedPool(dilated, inputs[0], node.Type.Dims),
         _ => throw new NotSupportedException($"the reference executor has no kernel for '{node.Op.Mnemonic}' (node '{node.Name}')"),
     };
 

@@ -1,0 +1,85 @@
+using System.Buffers.Binary;
+using DnnC.Compiler.Onnx.Proto;
+
+namespace DnnC.Compiler.Onnx;
+
+/// <summary>A tensor that cannot be decoded; the importer turns it into a diagnostic.</summary>
+internal sealed class TensorDecodeException(string detail, bool unsupportedType = false, bool badShape = false) : Exception(detail)
+{
+    public bool UnsupportedType { get; } = unsupportedType;
+    public bool BadShape { get; } = badShape;
+}
+
+/// <summary>
+/// Decodes TensorProto initializers and attributes. Every length is checked against the dims
+/// before anything is allocated, so a corrupt file cannot ask for an absurd buffer.
+/// </summary>
+internal static class OnnxTensors
+{
+    public static ConstTensor Decode(TensorProto proto)
+    {
+        if (proto.DataLocation == 1 || proto.ExternalData.Count > 0)
+            throw new TensorDecodeException("its data is in an external file, which DnnC does not read");
+        if (Checked.ValidateDims(proto.Dims) is { } shapeError) throw new TensorDecodeException(shapeError, badShape: true);
+        var shape = proto.Dims.Select(d => (int)d).ToArray();
+        int count = (int)Checked.Count(shape);
+        int type = proto.DataType;
+        var raw = proto.RawData.Span;
+        return type switch
+        {
+            ElemTypes.Float => ConstTensor.FromFloats(shape, FloatData(proto, raw, count)),
+            ElemTypes.Double => Doubles(shape, raw, 8, proto.DoubleData, count, (b, i) => BinaryPrimitives.ReadDoubleLittleEndian(b[(i * 8)..]), v => v),
+            ElemTypes.Int64 => Doubles(shape, raw, 8, proto.Int64Data, count, (b, i) => BinaryPrimitives.ReadInt64LittleEndian(b[(i * 8)..]), v => v),
+            ElemTypes.UInt64 => Doubles(shape, raw, 8, proto.Uint64Data, count, (b, i) => BinaryPrimitives.ReadUInt64LittleEndian(b[(i * 8)..]), v => v),
+            ElemTypes.UInt32 => Doubles(shape, raw, 4, proto.Uint64Data, count, (b, i) => BinaryPrimitives.ReadUInt32LittleEndian(b[(i * 4)..]), v => v),
+            ElemTypes.Int32 => Doubles(shape, raw, 4, proto.Int32Data, count, (b, i) => BinaryPrimitives.ReadInt32LittleEndian(b[(i * 4)..]), v => v),
+            ElemTypes.Int16 => Doubles(shape, raw, 2, proto.Int32Data, count, (b, i) => BinaryPrimitives.ReadInt16LittleEndian(b[(i * 2)..]), v => (short)v),
+            ElemTypes.UInt16 => Doubles(shape, raw, 2, proto.Int32Data, count, (b, i) => BinaryPrimitives.ReadUInt16LittleEndian(b[(i * 2)..]), v => (ushort)v),
+            ElemTypes.Int8 => Doubles(shape, raw, 1, proto.Int32Data, count, (b, i) => (sbyte)b[i], v => (sbyte)v),
+            ElemTypes.UInt8 => Doubles(shape, raw, 1, proto.Int32Data, count, (b, i) => b[i], v => (byte)v),
+            ElemTypes.Bool => Doubles(shape, raw, 1, proto.Int32Data, count, (b, i) => b[i] != 0 ? 1 : 0, v => v != 0 ? 1 : 0),
+            ElemTypes.Float16 => Doubles(shape, raw, 2, proto.Int32Data, count,
+                (b, i) => (double)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(b[(i * 2)..])),
+                v => (double)BitConverter.UInt16BitsToHalf((ushort)v)),
+            ElemTypes.BFloat16 => Doubles(shape, raw, 2, proto.Int32Data, count,
+                (b, i) => BFloat(BinaryPrimitives.ReadUInt16LittleEndian(b[(i * 2)..])), v => BFloat((ushort)v)),
+            _ => throw new TensorDecodeException($"element type {ElemTypes.Name(type)} is not supported", unsupportedType: true),
+        };
+    }
+
+    private static double BFloat(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
+
+    private static float[] FloatData(TensorProto proto, ReadOnlySpan<byte> raw, int count)
+    {
+        CheckLength(raw.Length, proto.FloatData.Count, count, 4);
+        var data = new float[count];
+        if (raw.Length > 0)
+            for (int i = 0; i < count; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(i * 4)..]);
+        else
+            proto.FloatData.CopyTo(data, 0);
+        return data;
+    }
+
+    private delegate double RawReader(ReadOnlySpan<byte> bytes, int index);
+
+    private static ConstTensor Doubles<T>(int[] shape, ReadOnlySpan<byte> raw, int itemSize, IReadOnlyList<T> typed, int count,
+        RawReader readRaw, Func<T, double> convert)
+    {
+        CheckLength(raw.Length, typed.Count, count, itemSize);
+        var data = new double[count];
+        if (raw.Length > 0)
+            for (int i = 0; i < count; i++) data[i] = readRaw(raw, i);
+        else
+            for (int i = 0; i < count; i++) data[i] = convert(typed[i]);
+        return ConstTensor.FromDoubles(shape, data);
+    }
+
+    private static void CheckLength(int rawBytes, int typedCount, int count, int itemSize)
+    {
+        if (rawBytes > 0 && typedCount > 0) throw new TensorDecodeException("it has both raw_data and typed data");
+        if (rawBytes > 0 && rawBytes != (long)count * itemSize)
+            throw new TensorDecodeException($"its dims hold {count} elements ({(long)count * itemSize} bytes) but raw_data has {rawBytes} bytes");
+        if (rawBytes == 0 && typedCount != count)
+            throw new TensorDecodeException($"its dims hold {count} elements but its data has {typedCount}");
+    }
+}
