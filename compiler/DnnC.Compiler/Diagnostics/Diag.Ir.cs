@@ -21,8 +21,9 @@ public static partial class Diag
     public static Diagnostic InvalidIrAfterPass(string pass, string detail) =>
         Error("DNN4001", SourceLocation.None, $"internal error: IR is invalid after pass '{pass}': {detail}");
 
-    public static Diagnostic NoKernelTemplate(SourceLocation at, string op) =>
-        Error("DNN4002", at, $"no kernel template lowers '{op}'");
+    public static Diagnostic NoKernelTemplate(SourceLocation at, string op, IEnumerable<string> layers) =>
+        Error("DNN4002", at, $"no kernel template lowers '{op}' yet (layer {string.Join(", ", layers)})",
+            "dnnc run --backend reference executes every op; code generation covers fewer");
 }
 
 public static partial class Diag

@@ -44,12 +44,13 @@ public static class PlanLowering
             }
             var types = node.Inputs.Select(i => TypeOf(graph, i)).ToList();
             var spec = SpecFor(node, types, target);
+            int output = AddValue(node.Name, ValueKind.Activation, node.Type);
             if (spec is null)
             {
-                diagnostics.Add(Diag.NoKernelTemplate(node.Location, node.Op.Mnemonic));
+                // Keep going so that every op without a template is reported, not just the first.
+                diagnostics.Add(Diag.NoKernelTemplate(node.Location, node.Op.Mnemonic, node.Layers));
                 continue;
             }
-            int output = AddValue(node.Name, ValueKind.Activation, node.Type);
             var args = new List<int> { output };
             args.AddRange(node.Inputs.Select(i => ids[i]));
             string name = $"k{kernels.Count}_{spec.Template}";
