@@ -57,7 +57,10 @@ public static class BuildPipeline
         var target = GpuTarget.ForArch(source.Options.Targets[0]);
         var plan = PlanLowering.Lower(optimized, target, diagnostics);
         string cuda = CudaEmitter.Emit(plan);
-        var binaries = source.Options.Targets.Distinct().Select(arch => Compile(cuda, arch, plan, diagnostics)).ToList();
+        // One NVRTC compile per architecture, side by side: NVRTC is thread-safe per program and
+        // the compile dominates a cold build.
+        var binaries = source.Options.Targets.Distinct().AsParallel().AsOrdered()
+            .Select(arch => Compile(cuda, arch, plan, diagnostics)).ToList();
         return new BuildResult(source, optimized, plan, cuda, binaries, reports, diagnostics.Items.Where(d => !d.IsError).ToList());
     }
 

@@ -18,7 +18,7 @@ public class DiagnosticCodeTests
         p.ParameterType == typeof(SourceLocation) ? SourceLocation.None
         : p.ParameterType == typeof(string) ? "x"
         : p.ParameterType == typeof(int) ? 1
-        : p.ParameterType == typeof(IReadOnlyList<string>) ? new[] { "x" }
+        : p.ParameterType.IsAssignableFrom(typeof(string[])) ? new[] { "x" }
         : throw new InvalidOperationException($"no placeholder for {p.ParameterType}");
 
     [Fact]
