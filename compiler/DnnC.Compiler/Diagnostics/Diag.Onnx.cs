@@ -69,4 +69,7 @@ public static partial class Diag
 
     public static Diagnostic OnnxBadInputType(string path, string input, string detail) =>
         Error("DNN6019", SourceLocation.InFile(path), $"graph input '{input}': {detail}");
+
+    public static Diagnostic OnnxUnusedUnknownDomain(string path, string domain) =>
+        Warning("DNN6020", SourceLocation.InFile(path), $"the model imports operator set domain '{domain}', which DnnC does not know; no node uses it, so it is ignored");
 }

@@ -45,8 +45,6 @@ internal sealed class ImportContext(string path, string graphName, DiagnosticBag
     {
         if (value.IrName is not null) return value.IrName;
         var constant = value.Constant!;
-        if (constant.Count == 0)
-            throw new NodeImportException(NodeErrorKind.Unsupported, "an empty tensor reaches the runtime graph");
         string name = UniqueName(NameHint + "_const");
         value.IrName = Builder.Constant(name, new HostTensor((int[])constant.Shape.Clone(), constant.ToFloats()), Location);
         _layerOf[name] = CurrentLayer;
@@ -65,8 +63,9 @@ internal sealed class ImportContext(string path, string graphName, DiagnosticBag
         if (shape.Any(d => d < 0) || Checked.Count(shape) > Checked.MaxElements)
             throw new NodeImportException(NodeErrorKind.Invalid, $"the result {TensorType.FormatShape(shape)} is too large (more than 2^31 elements)");
         if (inputs.All(i => i.IsConstant)) return Fold(op, inputs, inferred.Type, elemType);
-        if (shape.Any(d => d == 0))
-            throw new NodeImportException(NodeErrorKind.Unsupported, $"the result {TensorType.FormatShape(shape)} is an empty tensor");
+        // An empty result holds no data whatever the inputs hold, so it is a constant: it never
+        // becomes a kernel, and a graph output that is empty is an empty constant.
+        if (shape.Any(d => d == 0)) return ImportValue.Const(ConstTensor.FromDoubles(shape, []), elemType);
 
         var names = inputs.Select(Materialize).ToList();
         string name = UniqueName(NameHint);

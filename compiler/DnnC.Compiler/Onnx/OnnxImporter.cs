@@ -95,14 +95,18 @@ public static class OnnxImporter
         return diagnostics.HasErrors ? null : context.Build();
     }
 
-    /// <summary>The default domain's opset; unknown domains are errors, ai.onnx.ml only has no supported ops.</summary>
+    /// <summary>The default domain's opset; an unknown domain a node uses is an error, ai.onnx.ml only has no supported ops.</summary>
     private static int? ReadOpset(ModelProto model, string path, DiagnosticBag diagnostics)
     {
         long? version = null;
         foreach (var import in model.OpsetImport)
         {
             if (import.Domain is "" or "ai.onnx") version = import.Version;
-            else if (import.Domain != "ai.onnx.ml") diagnostics.Add(Diag.OnnxUnknownDomain(path, import.Domain));
+            else if (import.Domain != "ai.onnx.ml")
+                // A declared domain matters only when a node uses it (exporters declare preview domains freely).
+                diagnostics.Add(model.Graph?.Node.Any(n => n.Domain == import.Domain) == true
+                    ? Diag.OnnxUnknownDomain(path, import.Domain)
+                    : Diag.OnnxUnusedUnknownDomain(path, import.Domain));
         }
         if (version is null) return null;
         if (version < 7) diagnostics.Add(Diag.OnnxOpsetOutOfRange(path, (int)Math.Max(version.Value, int.MinValue)));
@@ -149,6 +153,13 @@ public static class OnnxImporter
             if (resolved is null) continue;
             var (shape, elemType) = resolved.Value;
             context.ReserveName(input.Name);
+            if (shape.Contains(0))
+            {
+                // An empty tensor carries no data: its shape and type are all there is, so it is a
+                // constant (CastLike's type-only operand, a reduction over an empty set), not a runtime input.
+                context.Values[input.Name] = ImportValue.Const(ConstTensor.FromDoubles(shape, []), elemType);
+                continue;
+            }
             context.Builder.Input(input.Name, TensorType.F32(shape), context.Location);
             context.Values[input.Name] = ImportValue.Runtime(input.Name, shape, elemType);
         }

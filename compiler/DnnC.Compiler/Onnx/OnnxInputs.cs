@@ -72,11 +72,6 @@ internal static class OnnxInputs
             context.Diagnostics.Add(Diag.OnnxAbsurdShape(context.Path, $"graph input '{name}'", error));
             return false;
         }
-        if (shape.Any(d => d == 0))
-        {
-            context.Diagnostics.Add(Diag.OnnxBadInputType(context.Path, name, $"the shape {TensorType.FormatShape(shape)} is empty, which DnnC does not support"));
-            return false;
-        }
         return true;
     }
 

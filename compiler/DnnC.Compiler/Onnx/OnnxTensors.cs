@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using DnnC.Compiler.Onnx.Proto;
+using DnnC.Runtime.Numerics;
 
 namespace DnnC.Compiler.Onnx;
 
@@ -43,8 +44,27 @@ internal static class OnnxTensors
                 v => (double)BitConverter.UInt16BitsToHalf((ushort)v)),
             ElemTypes.BFloat16 => Doubles(shape, raw, 2, proto.Int32Data, count,
                 (b, i) => BFloat(BinaryPrimitives.ReadUInt16LittleEndian(b[(i * 2)..])), v => BFloat((ushort)v)),
+            _ when ElemTypes.Format(type) is { } narrow => Narrow(shape, proto, raw, narrow, count),
             _ => throw new TensorDecodeException($"element type {ElemTypes.Name(type)} is not supported", unsupportedType: true),
         };
+    }
+
+    /// <summary>The 8-, 4- and 2-bit types: packed codes in raw_data, or one code per int32_data entry (8-bit only).</summary>
+    private static ConstTensor Narrow(int[] shape, TensorProto proto, ReadOnlySpan<byte> raw, ElementFormat format, int count)
+    {
+        if (raw.Length > 0 && proto.Int32Data.Count > 0) throw new TensorDecodeException("it has both raw_data and typed data");
+        if (raw.Length > 0 || count == 0)
+        {
+            long bytes = ElementCodec.StorageBytes(format, count);
+            if (raw.Length != bytes)
+                throw new TensorDecodeException($"its dims hold {count} elements, which take {bytes} bytes, but raw_data has {raw.Length}");
+            return ConstTensor.FromDoubles(shape, ElementCodec.DecodeRaw(format, raw, count));
+        }
+        if (ElementCodec.StorageBits(format) < 8)
+            throw new TensorDecodeException($"its {ElemTypes.Name(proto.DataType)} data is in int32_data; DnnC reads sub-byte types from raw_data only", unsupportedType: true);
+        if (proto.Int32Data.Count != count)
+            throw new TensorDecodeException($"its dims hold {count} elements but int32_data has {proto.Int32Data.Count}");
+        return ConstTensor.FromDoubles(shape, proto.Int32Data.Select(code => ElementCodec.Decode(format, (uint)code)).ToArray());
     }
 
     private static double BFloat(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);

@@ -12,6 +12,13 @@ internal static class MathKernels
         return new RefTensor(x.Shape, y);
     }
 
+    public static RefTensor Cast(CastOp op, RefTensor x)
+    {
+        var y = new double[x.Data.Length];
+        for (int i = 0; i < y.Length; i++) y[i] = op.Apply(x.Data[i]);
+        return new RefTensor(x.Shape, y);
+    }
+
     public static RefTensor Binary(MathBinaryKind kind, RefTensor a, RefTensor b)
     {
         var shape = RefTensor.BroadcastShape(a.Shape, b.Shape);

@@ -25,6 +25,7 @@ internal static class NodeEvaluator
         TransposeOp transpose => LayoutKernels.Transpose(inputs[0], transpose.Perm),
         ShiftOp shift => ConvKernels.Shift(inputs[0], shift.Kernel),
         UnaryMathOp unary => MathKernels.Unary(unary, inputs[0]),
+        CastOp cast => MathKernels.Cast(cast, inputs[0]),
         MathBinaryOp math => MathKernels.Binary(math.Kind, inputs[0], inputs[1]),
         WhereOp => MathKernels.Where(inputs[0], inputs[1], inputs[2]),
         ReduceOp reduce => ReduceKernels.Reduce(reduce, inputs[0], node.Type.Dims),

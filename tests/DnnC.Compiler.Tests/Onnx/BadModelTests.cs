@@ -154,7 +154,23 @@ public class BadModelTests
     {
         var model = ReluModel();
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.example.custom", Version = 1 });
+        var custom = Node("Custom", ["y"], ["z"]);
+        custom.Domain = "com.example.custom";
+        model.Graph.Node.Add(custom);
+        model.Graph.Output[0].Name = "z";
         Assert.Contains("com.example.custom", SingleError(model, "DNN6003").Message);
+    }
+
+    [Fact]
+    public void UnknownOpsetDomainThatNoNodeUsesIsOnlyAWarning()
+    {
+        var model = ReluModel();
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "ai.onnx.preview", Version = 1 });
+        var (graph, diagnostics) = TryImport(model);
+        Assert.NotNull(graph);
+        var warning = Assert.Single(diagnostics.Items);
+        Assert.Equal("DNN6020", warning.Code);
+        Assert.False(warning.IsError);
     }
 
     [Fact]

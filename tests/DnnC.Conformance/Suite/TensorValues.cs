@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using DnnC.Compiler.Onnx.Proto;
+using DnnC.Runtime.Numerics;
 using DataType = DnnC.Compiler.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace DnnC.Conformance.Suite;
@@ -25,6 +26,10 @@ public sealed record TensorValues(string Name, string DType, int[] Shape, double
     private static double[] Decode(TensorProto proto, DataType type, int count)
     {
         var raw = proto.RawData.Span;
+        if (Narrow(type) is { } format)
+            return raw.Length > 0 || proto.Int32Data.Count == 0
+                ? ElementCodec.DecodeRaw(format, raw, count)
+                : proto.Int32Data.Select(code => ElementCodec.Decode(format, (uint)code)).ToArray();
         if (raw.Length > 0)
         {
             int size = ItemSize(type);
@@ -52,6 +57,22 @@ public sealed record TensorValues(string Name, string DType, int[] Shape, double
             throw new InvalidDataException($"the dims hold {count} elements but the {TypeName(type)} data has {values.Length}");
         return values;
     }
+
+    /// <summary>The 8-, 4- and 2-bit types, which <see cref="ElementCodec"/> decodes.</summary>
+    private static ElementFormat? Narrow(DataType type) => type switch
+    {
+        DataType.Float8E4M3Fn => ElementFormat.Float8E4M3FN,
+        DataType.Float8E4M3Fnuz => ElementFormat.Float8E4M3FNUZ,
+        DataType.Float8E5M2 => ElementFormat.Float8E5M2,
+        DataType.Float8E5M2Fnuz => ElementFormat.Float8E5M2FNUZ,
+        DataType.Float4E2M1 => ElementFormat.Float4E2M1,
+        DataType.Float8E8M0 => ElementFormat.Float8E8M0,
+        DataType.Int4 => ElementFormat.Int4,
+        DataType.Uint4 => ElementFormat.UInt4,
+        DataType.Int2 => ElementFormat.Int2,
+        DataType.Uint2 => ElementFormat.UInt2,
+        _ => null,
+    };
 
     private static int ItemSize(DataType type) => type switch
     {

@@ -1,3 +1,4 @@
+using DnnC.Runtime.Numerics;
 using DnnC.Compiler.IR;
 using DnnC.Runtime.Plan;
 
@@ -135,28 +136,61 @@ internal static partial class OnnxOps
     }
 
     /// <summary>
-    /// Constants convert exactly. At run time every type is float32, so casts between float
-    /// types and from integers are the identity, casts to integers truncate and casts to bool
-    /// compare with zero.
+    /// At run time every value is a float32. A cast onto a type that holds fewer values rounds onto
+    /// that type's value set (<see cref="CastOp"/>: floats to nearest even, integers truncated and
+    /// wrapped); a cast that loses nothing is the identity; a cast to bool compares with zero.
+    /// Constants fold through the same definition.
     /// </summary>
     private static void Cast(NodeContext n, int to)
     {
         var x = n.Input(0);
         if (!ElemTypes.IsSupported(to)) throw n.Unsupported($"a cast to {ElemTypes.Name(to)}");
+        bool saturate = n.Int("saturate", 1) != 0;
+        var rounding = RoundMode(n);
         if (x.Constant is { } c)
         {
             var data = new double[c.Count];
-            for (long i = 0; i < c.Count; i++) data[i] = ElemTypes.Coerce(to, c[i]);
+            for (long i = 0; i < c.Count; i++) data[i] = ElemTypes.Coerce(to, c[i], saturate, rounding);
             n.SetOutput(0, n.Constant(ConstTensor.FromDoubles(c.Shape, data), to));
             return;
         }
-        ImportValue result = x;
+        ImportValue result;
         if (to == ElemTypes.Bool && x.ElemType != ElemTypes.Bool)
             result = n.Emit(new MathBinaryOp(MathBinaryKind.NotEqual), to, x, n.Scalar(0));
-        else if (ElemTypes.IsInteger(to) && ElemTypes.IsFloat(x.ElemType))
-            result = n.Emit(new UnaryMathOp(UnaryKind.Trunc), to, x);
-        else
+        else if (LosesNothing(x.ElemType, to))
             result = ImportValue.Runtime(x.IrName!, x.Shape, to);
+        else if (ElemTypes.Format(to) is { } format)
+            result = n.Emit(new CastOp(format, saturate, rounding), to, x);
+        else
+            result = n.Emit(new UnaryMathOp(UnaryKind.Trunc), to, x);   // INT64 and UINT64: float32 cannot wrap them meaningfully
         n.SetOutput(0, result);
     }
+
+    /// <summary>Whether every value of type <paramref name="from"/> is a value of type <paramref name="to"/>.</summary>
+    private static bool LosesNothing(int from, int to)
+    {
+        if (from == to || to is ElemTypes.Float or ElemTypes.Double) return true;
+        if (from == ElemTypes.Bool) return to != ElemTypes.Float8E8M0;
+        if (ElemTypes.Format(from) is not { } source || ElemTypes.Format(to) is not { } target) return false;
+        if (ElementFormats.Integer(source) is { } a && ElementFormats.Integer(target) is { } b)
+            return b.Signed ? (a.Signed ? a.Bits <= b.Bits : a.Bits < b.Bits) : !a.Signed && a.Bits <= b.Bits;
+        if (ElementFormats.Integer(source) is { } i && ElementFormats.Layout(target) is { } t)
+        {
+            // Every integer up to 2^(mantissa bits + 1) is exact in a binary float, if the range fits.
+            double largest = Math.ScaleB(1.0, i.Signed ? i.Bits - 1 : i.Bits);
+            return largest <= Math.ScaleB(1.0, t.MantissaBits + 1) && largest <= t.Max;
+        }
+        if (ElementFormats.Layout(source) is { } f && ElementFormats.Layout(target) is { } g)
+            return f.MantissaBits <= g.MantissaBits && f.MinExponent - f.MantissaBits >= g.MinExponent - g.MantissaBits
+                && f.Max <= g.Max && (g.Specials == FloatSpecials.Ieee || f.Specials != FloatSpecials.Ieee);
+        return false;
+    }
+
+    private static PowerOfTwoRounding RoundMode(NodeContext n) => n.Str("round_mode", "up") switch
+    {
+        "down" => PowerOfTwoRounding.Down,
+        "nearest" => PowerOfTwoRounding.Nearest,
+        "up" => PowerOfTwoRounding.Up,
+        var other => throw n.Invalid($"round_mode '{other}' is not one of up, down, nearest"),
+    };
 }

@@ -19,7 +19,11 @@ internal static partial class OnnxOps
 
     private static void BatchNormalization(NodeContext n)
     {
-        if (n.Int("training_mode", 0) != 0) throw n.Unsupported("training_mode=1 (DnnC compiles for inference)");
+        if (n.Int("training_mode", 0) != 0)
+        {
+            BatchNormalizationTraining(n);
+            return;
+        }
         if (n.Opset < 9 && n.Int("spatial", 1) == 0) throw n.Unsupported("spatial=0 (per-element statistics)");
         for (int i = 1; i < 5; i++)
             if (n.HasOutput(i)) throw n.Unsupported($"output {i} (running statistics are a training output)");
@@ -27,6 +31,37 @@ internal static partial class OnnxOps
         if (x.Rank < 2) throw n.Invalid($"input must have a channel axis, got rank {x.Rank}");
         var parameters = Enumerable.Range(1, 4).Select(n.Input).ToArray();
         n.SetOutput(0, n.Emit(new BatchNormOp(n.Float("epsilon", 1e-5f)), x.ElemType, [x, .. parameters]));
+    }
+
+    /// <summary>
+    /// training_mode=1 (opset 14+): normalize with the batch's own statistics over every axis but
+    /// the channel axis (the population variance), and return the running statistics blended with
+    /// momentum, as the ONNX reference does.
+    /// </summary>
+    private static void BatchNormalizationTraining(NodeContext n)
+    {
+        var x = n.Input(0);
+        if (x.Rank < 2) throw n.Invalid($"input must have a channel axis, got rank {x.Rank}");
+        int channels = x.Shape[1];
+        float epsilon = n.Float("epsilon", 1e-5f);
+        double momentum = n.Float("momentum", 0.9f);
+        var axes = Enumerable.Range(0, x.Rank).Where(a => a != 1).ToArray();
+        var perChannel = Enumerable.Range(0, x.Rank).Select(a => a == 1 ? channels : 1).ToArray();
+        ImportValue Broadcastable(ImportValue v) => Reshape(n, v, perChannel);
+        ImportValue Binary(BinaryKind kind, ImportValue a, ImportValue b) => n.Emit(new BinaryOp(kind), a, b);
+
+        var mean = n.Emit(new ReduceOp(ReduceKind.Mean, axes, true), x);
+        var centered = Binary(BinaryKind.Sub, x, mean);
+        var variance = n.Emit(new ReduceOp(ReduceKind.Mean, axes, true), Binary(BinaryKind.Mul, centered, centered));
+        var deviation = n.Emit(new UnaryMathOp(UnaryKind.Sqrt), Binary(BinaryKind.Add, variance, n.Scalar(epsilon)));
+        var normalized = Binary(BinaryKind.Div, centered, deviation);
+        n.SetOutput(0, Binary(BinaryKind.Add, Binary(BinaryKind.Mul, normalized, Broadcastable(n.Input(1))), Broadcastable(n.Input(2))));
+
+        ImportValue Running(ImportValue previous, ImportValue batch) =>
+            Binary(BinaryKind.Add, Binary(BinaryKind.Mul, previous, n.Scalar(momentum)),
+                Binary(BinaryKind.Mul, Reshape(n, batch, [channels]), n.Scalar(1 - momentum)));
+        if (n.HasOutput(1)) n.SetOutput(1, Running(n.Input(3), mean));
+        if (n.HasOutput(2)) n.SetOutput(2, Running(n.Input(4), variance));
     }
 
     private static void LayerNormalization(NodeContext n)

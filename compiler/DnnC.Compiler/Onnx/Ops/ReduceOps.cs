@@ -40,7 +40,6 @@ internal static partial class OnnxOps
             return;
         }
         var axes = n.Axes(requested, x.Rank).Order().ToArray();
-        if (x.Shape.Where((_, i) => axes.Contains(i)).Any(d => d == 0)) throw n.Unsupported("reducing an empty axis");
         n.SetOutput(0, n.Emit(new ReduceOp(kind, axes, keepDims), x));
     }
 }

@@ -30,11 +30,16 @@ internal static partial class OnnxOps
         t["SpaceToDepth"] = SpaceToDepth;
     }
 
-    /// <summary>Inference: the identity, and an all-true mask when the mask output is used.</summary>
+    /// <summary>
+    /// Inference: the identity, and an all-true mask when the mask output is used. Training mode
+    /// with ratio 0 drops nothing, so it is the same function; any other ratio draws random masks.
+    /// </summary>
     private static void Dropout(NodeContext n)
     {
-        if (n.OptionalConstInput(2, "training_mode") is { } training && training[0] != 0)
-            throw n.Unsupported("training_mode=true (DnnC compiles for inference)");
+        bool training = n.OptionalConstInput(2, "training_mode") is { } mode && mode[0] != 0;
+        double ratio = n.OptionalConstInput(1, "ratio") is { } r ? r[0] : n.Float("ratio", 0.5f);
+        if (training && ratio != 0)
+            throw n.Unsupported("training_mode=true with a non-zero ratio (random masks; DnnC compiles for inference)");
         var x = n.Input(0);
         n.SetOutput(0, x);
         n.SetOutput(1, n.Constant(ConstTensor.Splat(x.Shape, 1), ElemTypes.Bool));
