@@ -47,6 +47,33 @@ public sealed class DataOpSimulatorTests
         }
     }
 
+    /// <summary>
+    /// A stride-2 conv_transpose is a GEMM on the array whose im2col holes are zero activations:
+    /// counted by brute force over every (pixel, tap) here, independently of the census's separable count.
+    /// </summary>
+    [Fact]
+    public void Conv_transpose_is_modelled_as_a_gemm_with_its_stride_holes_as_zero_activations()
+    {
+        var graph = DataOpCases.All["conv_transpose_stride2_outpad_bias"]();
+        var (optimized, plan) = Lower(graph);
+        var spec = Assert.IsType<ConvTransposeSpec>(Assert.Single(plan.Kernels).Spec);
+        var layer = Assert.Single(PlanSimulator.Simulate(plan, optimized.Weights.Items, DataOpCases.Inputs(graph, 2), AcceleratorPresets.Dlac).Report.Layers);
+        Assert.NotNull(layer.Gemm);
+        Assert.Equal(spec.Macs, layer.Gemm!.Macs);
+        long holes = 0;
+        for (int oy = 0; oy < spec.Ho; oy++)
+        for (int ox = 0; ox < spec.Wo; ox++)
+        for (int r = 0; r < spec.R; r++)
+        for (int t = 0; t < spec.S; t++)
+        {
+            int ty = oy + spec.PadTop - r * spec.DilationH, tx = ox + spec.PadLeft - t * spec.DilationW;
+            bool reads = ty >= 0 && tx >= 0 && ty % spec.StrideH == 0 && tx % spec.StrideW == 0 && ty / spec.StrideH < spec.H && tx / spec.StrideW < spec.W;
+            if (!reads) holes++;
+        }
+        Assert.Equal((long)spec.N * spec.K * (spec.C / spec.Groups) * holes, layer.ZeroActivationOnlyMacs);
+        Assert.InRange((double)layer.ZeroActivationOnlyMacs / layer.Macs, 0.6, 0.9); // stride 2x2: about 3/4 holes
+    }
+
     [Fact]
     public void A_gather_index_out_of_range_stops_the_simulation_with_its_value()
     {
