@@ -6,14 +6,15 @@ namespace DnnC.Compiler.CodeGen;
 
 /// <summary>
 /// Resize by tap tables, one thread per output element. Each resized axis looks its output
-/// coordinate up in device-constant tables (lower tap, upper tap, upper weight) built on the host
-/// in float64; identity axes read straight through. Nearest reads one element; linear blends the
-/// 2^A corners of the resized axes. Tables live at namespace scope, named after the kernel.
+/// coordinate up in device-constant tables (TAPS input indices and weights per output index)
+/// built on the host in float64; identity axes read straight through. The blend is one unrolled
+/// loop per resized axis, the weight product carried inward. Tables live at namespace scope,
+/// named after the kernel.
 /// </summary>
 internal static class ResizeTemplate
 {
-    /// <summary>Linear blends 2^A corners; past this many resized axes the unrolled sum gets silly.</summary>
-    private const int MaxLinearAxes = 6;
+    /// <summary>Taps^axes terms per output: past this the kernel would be a poor way to resize.</summary>
+    private const long MaxTerms = 4096;
 
     public static LaunchConfig Launch(ResizeSpec s) => ElementwiseLaunch.For(Validate(s));
 
@@ -21,19 +22,17 @@ internal static class ResizeTemplate
     {
         int rank = s.InputShape.Count;
         if (s.OutputShape.Count != rank) throw new ArgumentException($"resize of {s.InputShape} to {s.OutputShape} changes the rank");
+        if (s.Taps is not (1 or 2 or 4)) throw new ArgumentException($"resize with {s.Taps} taps per axis (1, 2 or 4 expected)");
         TileChecks.Positive("resize", [.. s.InputShape.Select(d => (long)d), .. s.OutputShape.Select(d => (long)d)]);
-        int entries = s.OutputShape.Sum();
-        if (s.Lower.Count != entries || s.Upper.Count != entries || s.UpperWeight.Count != entries)
-            throw new ArgumentException($"resize tables need {entries} entries, one per output index of every axis");
+        int entries = s.OutputShape.Sum() * s.Taps;
+        if (s.Index.Count != entries || s.Weight.Count != entries)
+            throw new ArgumentException($"resize tables need {entries} entries, {s.Taps} per output index of every axis");
         for (int d = 0; d < rank; d++)
-            for (int o = 0, at = s.Offset(d); o < s.OutputShape[d]; o++, at++)
-            {
-                bool outside = s.Lower[at] == -1;
-                if (!outside && (s.Lower[at] < 0 || s.Lower[at] >= s.InputShape[d] || s.Upper[at] < 0 || s.Upper[at] >= s.InputShape[d]))
-                    throw new ArgumentException($"resize axis {d}: taps {s.Lower[at]}, {s.Upper[at]} leave [0, {s.InputShape[d]})");
-            }
-        if (s.Linear && s.ResizedAxes.Count() > MaxLinearAxes)
-            throw new ArgumentException($"linear resize of more than {MaxLinearAxes} axes");
+            for (int e = s.Offset(d) * s.Taps; e < (s.Offset(d) + s.OutputShape[d]) * s.Taps; e++)
+                if (s.Index[e] < -1 || s.Index[e] >= s.InputShape[d] || (s.Index[e] == -1 && s.Index[e - e % s.Taps] != -1))
+                    throw new ArgumentException($"resize axis {d}: tap {s.Index[e]} leaves [0, {s.InputShape[d]})");
+        if (Math.Pow(s.Taps, s.ResizedAxes.Count()) > MaxTerms)
+            throw new ArgumentException($"resize blends more than {MaxTerms} input elements per output");
         return HostTensor.ElementCount(s.OutputShape);
     }
 
@@ -43,52 +42,53 @@ internal static class ResizeTemplate
         string name = CudaText.CheckIdentifier(kernel.Name);
         var inStrides = Strides.Of(s.InputShape);
         var resized = s.ResizedAxes.ToList();
+        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2,
+            $"resize {s.InputShape} -> {s.OutputShape}, {s.Taps} taps per resized axis");
+        var (coordinates, names) = Epilogue.Coordinates("i", s.OutputShape, "        ");
+
         var tables = new StringBuilder();
         var lookups = new StringBuilder();
         foreach (int d in resized)
         {
-            int at = s.Offset(d), count = s.OutputShape[d];
-            tables.Append(Table("int", $"{name}_lo{d}", s.Lower.Skip(at).Take(count).Select(v => CudaText.Int(v))));
-            lookups.Append($"        const int lo{d} = {name}_lo{d}[c{d}];\n");
-            if (!s.Linear) continue;
-            tables.Append(Table("int", $"{name}_hi{d}", s.Upper.Skip(at).Take(count).Select(v => CudaText.Int(v))));
-            tables.Append(Table("float", $"{name}_t{d}", s.UpperWeight.Skip(at).Take(count).Select(CudaText.Float)));
-            lookups.Append($"        const int hi{d} = {name}_hi{d}[c{d}];\n");
-            lookups.Append($"        const float t{d} = {name}_t{d}[c{d}];\n");
+            int from = s.Offset(d) * s.Taps, count = s.OutputShape[d] * s.Taps;
+            tables.Append(Table("int", $"{name}_i{d}", s.Index.Skip(from).Take(count).Select(v => CudaText.Int(v))));
+            tables.Append(Table("float", $"{name}_w{d}", s.Weight.Skip(from).Take(count).Select(CudaText.Float)));
+            lookups.Append($"        const int b{d} = (int){names[d]} * TAPS;\n");
         }
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2,
-            $"{(s.Linear ? "linear" : "nearest")} resize {s.InputShape} -> {s.OutputShape}");
-        var (coordinates, names) = Epilogue.Coordinates("i", s.OutputShape, "        ");
+        var straight = Enumerable.Range(0, names.Count).Where(d => !resized.Contains(d))
+            .Select(d => $" + (idx_t){names[d]} * {CudaText.Int(inStrides[d])}");
 
-        string Offset(int mask)
+        // One unrolled loop per resized axis: offset and weight accumulate inward, the innermost adds.
+        var blend = new StringBuilder();
+        string indent = "        ", offset = "o", weight = "1.0f";
+        foreach (int d in resized)
         {
-            var terms = new List<string>();
-            for (int d = 0; d < names.Count; d++)
-            {
-                int bit = resized.IndexOf(d);
-                string coordinate = bit < 0 ? names[d] : (mask >> bit & 1) == 1 ? $"hi{d}" : $"lo{d}";
-                terms.Add($"(idx_t){coordinate} * {CudaText.Int(inStrides[d])}");
-            }
-            return terms.Count == 0 ? "0" : string.Join(" + ", terms);
+            blend.Append($"{indent}#pragma unroll\n{indent}for (int k{d} = 0; k{d} < TAPS; ++k{d}) {{\n");
+            indent += "    ";
+            blend.Append($"{indent}const idx_t o{d} = {offset} + (idx_t){name}_i{d}[b{d} + k{d}] * {CudaText.Int(inStrides[d])};\n");
+            blend.Append($"{indent}const float w{d} = {weight} * {name}_w{d}[b{d} + k{d}];\n");
+            (offset, weight) = ($"o{d}", $"w{d}");
         }
-
-        var value = new StringBuilder();
-        if (!s.Linear || resized.Count == 0) value.Append($"in0[{Offset(0)}]");
-        else
-            for (int mask = 0; mask < 1 << resized.Count; mask++)
-            {
-                var weights = resized.Select((d, bit) => (mask >> bit & 1) == 1 ? $"t{d}" : $"(1.0f - t{d})");
-                value.Append(mask == 0 ? "" : "\n            + ").Append($"{string.Join(" * ", weights)} * in0[{Offset(mask)}]");
-            }
-        bool extrapolates = s.Lower.Contains(-1);
-        string outside = string.Join(" || ", resized.Select(d => $"lo{d} < 0"));
-        string store = extrapolates
-            ? $"        out[i] = ({outside}) ? {CudaText.Float(s.Extrapolation)} : {value};\n"
-            : $"        out[i] = {value};\n";
+        blend.Append($"{indent}v += {weight} * in0[{offset}];\n");
+        foreach (int _ in resized)
+        {
+            indent = indent[..^4];
+            blend.Append($"{indent}}}\n");
+        }
+        string outside = resized.Count == 0 || !s.Index.Contains(-1) ? "false"
+            : string.Join(" || ", resized.Select(d => $"{name}_i{d}[b{d}] < 0"));
         return $$"""
             {{tables}}{{header}}{
                 using idx_t = {{ElementwiseLaunch.IndexType(total, HostTensor.ElementCount(s.InputShape))}};
-            {{ElementwiseLaunch.Loop(total)}}{{coordinates}}{{lookups}}{{store}}    }
+                constexpr int TAPS = {{s.Taps}};
+            {{ElementwiseLaunch.Loop(total)}}{{coordinates}}{{lookups}}        if ({{outside}}) {
+                        out[i] = {{CudaText.Float(s.Extrapolation)}};
+                        continue;
+                    }
+                    const idx_t o = 0{{string.Concat(straight)}};
+                    float v = 0.0f;
+            {{blend}}        out[i] = v;
+                }
             }
 
             """;

@@ -32,9 +32,7 @@ internal static class DataOpLowering
 
     public static KernelSpec Tile(TileOp op, TensorType x) => new TileSpec(x.Shape, op.Repeats);
 
-    /// <summary>Cubic resize has no template yet: null, so lowering reports it.</summary>
-    public static KernelSpec? Resize(ResizeOp op, TensorType x, TensorType output) =>
-        op.Mode == ResizeMode.Cubic ? null : ResizeTables.Build(op, x, output);
+    public static KernelSpec Resize(ResizeOp op, TensorType x, TensorType output) => ResizeTables.Build(op, x, output);
 
     public static KernelSpec ConvTranspose(ConvTransposeOp op, TensorType x, TensorType w, TensorType output, GpuTarget target)
     {

@@ -1,35 +1,39 @@
 namespace DnnC.Runtime.Plan;
 
 /// <summary>
-/// Resize (nearest or linear) with every coordinate transform resolved at compile time into
-/// per-axis tap tables, so that the kernel, the simulator and the reference pick the same taps:
-/// for output index o of axis d (entry Offset(d) + o), the value interpolates input indices
-/// Lower and Upper with weight UpperWeight on Upper (nearest: Lower only, weight 0). A Lower of
+/// Resize (nearest, linear or cubic) with every coordinate transform resolved at compile time into
+/// per-axis tap tables, so that the kernel and the simulator pick the same taps: output index o of
+/// axis d (entry e = Offset(d) + o) blends input indices Index[e·Taps + k] with weights
+/// Weight[e·Taps + k], k below <see cref="Taps"/> (1 nearest, 2 linear, 4 cubic). A first index of
 /// -1 marks a position outside tf_crop_and_resize's input, which reads <see cref="Extrapolation"/>.
-/// Args: output, x.
+/// The output is the product of the axes' blends. Args: output, x.
 /// </summary>
 public sealed record ResizeSpec(
     EquatableArray<int> InputShape,
     EquatableArray<int> OutputShape,
-    bool Linear,
-    EquatableArray<int> Lower,
-    EquatableArray<int> Upper,
-    EquatableArray<float> UpperWeight,
+    int Taps,
+    EquatableArray<int> Index,
+    EquatableArray<float> Weight,
     float Extrapolation) : KernelSpec
 {
     public override string Template => "resize";
-    public override long Macs => HostTensor.ElementCount(OutputShape) * (Linear ? 1L << ResizedAxes.Count() : 1);
+    public override long Macs => HostTensor.ElementCount(OutputShape) * (long)Math.Pow(Taps, ResizedAxes.Count());
 
-    /// <summary>Where axis <paramref name="axis"/>'s entries start in the tables.</summary>
+    /// <summary>Where axis <paramref name="axis"/>'s entries start in the tables, in output indices (multiply by Taps).</summary>
     public int Offset(int axis) => OutputShape.Take(axis).Sum();
 
-    /// <summary>An axis that copies straight through: same length, tap o for output o, no blending, no extrapolation.</summary>
+    /// <summary>An axis that copies straight through: same length, tap 0 is o with weight 1, the others weigh 0.</summary>
     public bool IsIdentity(int axis)
     {
         if (InputShape[axis] != OutputShape[axis]) return false;
         int at = Offset(axis);
         for (int o = 0; o < OutputShape[axis]; o++)
-            if (Lower[at + o] != o || UpperWeight[at + o] != 0) return false;
+        {
+            int e = (at + o) * Taps;
+            if (Index[e] != o || Weight[e] != 1) return false;
+            for (int k = 1; k < Taps; k++)
+                if (Weight[e + k] != 0) return false;
+        }
         return true;
     }
 

@@ -75,9 +75,9 @@ public sealed class DataOpEmulationTests(ITestOutputHelper output)
         var templates = Cases.Value.SelectMany(c => c.Plan.Kernels.Select(k => k.Spec.Template)).ToHashSet();
         string[] expected = ["slice", "gather", "pad", "tile", "resize", "conv_transpose", "dilated_pool", "pointwise"];
         Assert.Empty(expected.Except(templates));
-        // Both resize modes, and every pad fill.
+        // Every resize mode (1, 2 and 4 taps), and every pad fill.
         var specs = Cases.Value.SelectMany(c => c.Plan.Kernels.Select(k => k.Spec)).ToList();
-        Assert.Equal(2, specs.OfType<ResizeSpec>().Select(r => r.Linear).Distinct().Count());
+        Assert.Equal([1, 2, 4], specs.OfType<ResizeSpec>().Select(r => r.Taps).Distinct().Order());
         Assert.Equal(Enum.GetValues<PadFill>().Length, specs.OfType<PadSpec>().Select(p => p.Fill).Distinct().Count());
     }
 
