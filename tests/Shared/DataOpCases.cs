@@ -30,6 +30,7 @@ public static class DataOpCases
             g.Add("p", new PadOp(PadMode.Edge, [1, 0, 3, 2, 2, 4], 0), [x])),
         ["pad_wrap_beyond_axis"] = () => Single([2, 3, 4], (g, x) =>
             g.Add("p", new PadOp(PadMode.Wrap, [0, 4, 5, 1, 2, 3], 0), [x])),
+        ["data_ops_feeding_a_fused_chain"] = FusedChain,
         ["expand_broadcast"] = () => Single([3, 1, 5], (g, x) => g.Add("e", new ExpandOp([2, 3, 4, 5]), [x])),
         ["tile_repeats"] = () => Single([2, 3, 5], (g, x) => g.Add("t", new TileOp([2, 1, 3]), [x])),
         ["resize_nearest_modes"] = () => ResizeAll(ResizeMode.Nearest, [1, 3, 5, 7], [1, 1, 1.8f, 10f / 7], [1, 3, 9, 10]),
@@ -107,6 +108,21 @@ public static class DataOpCases
         string x = g.Input("x", TensorType.F32(3, 7, 5));
         string idx = g.Constant("idx", new HostTensor([2, 3], [0f, -1f, 6f, -7f, 3f, 3f]));
         return Finish(g, g.Add("ga", new GatherOp(1), [x, idx]));
+    }
+
+    /// <summary>Pad, tile and expand outputs meeting in an elementwise chain that fusion merges: relu(pad(x) · tile(z) + expand(b)).</summary>
+    private static Graph FusedChain()
+    {
+        var g = new GraphBuilder("case");
+        string x = g.Input("x", TensorType.F32(1, 3, 4, 5));
+        string z = g.Input("z", TensorType.F32(1, 3, 3, 2));
+        string b = g.Input("b", TensorType.F32(3, 1, 1));
+        string padded = g.Add("p", new PadOp(PadMode.Edge, [0, 0, 1, 0, 0, 0, 1, 1], 0), [x])!;
+        string tiled = g.Add("t", new TileOp([1, 1, 2, 3]), [z])!;
+        string expanded = g.Add("e", new ExpandOp([1, 3, 6, 6]), [b])!;
+        string product = g.Add("mul", new BinaryOp(BinaryKind.Mul), [padded, tiled])!;
+        string sum = g.Add("add", new BinaryOp(BinaryKind.Add), [product, expanded])!;
+        return Finish(g, g.Add("relu", new ActivationOp(ActivationKind.Relu), [sum]));
     }
 
     /// <summary>An embedding-style lookup: the table is a weight, the indices a graph input.</summary>

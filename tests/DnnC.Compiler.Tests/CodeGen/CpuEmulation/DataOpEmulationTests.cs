@@ -22,8 +22,20 @@ namespace DnnC.Compiler.Tests.CodeGen.CpuEmulation;
 /// through the g++ emulation on fresh random inputs against the float64 reference executor.
 /// All cases go into one source (kernels renamed per case) so g++ and NVRTC run once each.
 /// </summary>
-public sealed class DataOpEmulationTests(ITestOutputHelper output)
+public sealed class DataOpEmulationTests(ITestOutputHelper output, DataOpEmulationTests.Library emulated)
+    : IClassFixture<DataOpEmulationTests.Library>
 {
+    /// <summary>The g++ build of every case's kernels, shared by the tests of this class (one build takes seconds).</summary>
+    public sealed class Library : IDisposable
+    {
+        private readonly Lazy<CpuKernelLibrary> _library = new(() => CpuKernelLibrary.Build(Source()));
+        internal CpuKernelLibrary Value => _library.Value;
+        public void Dispose()
+        {
+            if (_library.IsValueCreated) _library.Value.Dispose();
+        }
+    }
+
     private static readonly Lazy<List<(string Name, Graph Graph, Graph Optimized, KernelPlan Plan)>> Cases = new(() =>
         DataOpCases.All.Select((entry, i) =>
         {
@@ -45,7 +57,7 @@ public sealed class DataOpEmulationTests(ITestOutputHelper output)
     [GxxFact]
     public void Every_data_op_case_matches_the_reference_through_the_cuda_emulation()
     {
-        using var library = CpuKernelLibrary.Build(Source());
+        var library = emulated.Value;
         var failures = new List<string>();
         foreach (var (name, graph, optimized, plan) in Cases.Value)
             for (int trial = 0; trial < 2; trial++)
@@ -61,6 +73,32 @@ public sealed class DataOpEmulationTests(ITestOutputHelper output)
             }
         output.WriteLine($"{Cases.Value.Count} cases, {Cases.Value.Sum(c => c.Plan.Kernels.Count)} kernels");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>A kernel cannot raise an error: an out-of-range gather index must poison its row with NaN, not read memory.</summary>
+    [GxxFact]
+    public void A_gather_index_out_of_range_writes_nan_and_leaves_the_other_rows_exact()
+    {
+        var (name, graph, optimized, plan) = Cases.Value.Single(c => c.Name == "gather_runtime_indices");
+        var library = emulated.Value;
+        var inputs = DataOpCases.Inputs(graph, seed: 11);
+        var indices = inputs["indices"];
+        var good = inputs.ToDictionary(i => i.Key, i => i.Value);
+        int bad = 4;
+        float[] data = [.. indices.Data];
+        data[bad] = 0; // the reference needs a valid index; row `bad` is checked for NaN separately
+        good["indices"] = new HostTensor(indices.Shape.ToArray(), data);
+        var expected = ReferenceExecutor.Run(graph, good)["y"];
+        data = [.. indices.Data];
+        data[bad] = -1000;
+        inputs["indices"] = new HostTensor(indices.Shape.ToArray(), data);
+        var actual = PlanEmulator.Run(plan, library, optimized.Weights, inputs)["y"];
+        int row = expected.Length / indices.Length;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (i / row == bad) Assert.True(float.IsNaN(actual.Data[i]), $"{name}: element {i} of the bad row is {actual.Data[i]}");
+            else Assert.Equal(expected.Data[i], actual.Data[i]);
+        }
     }
 
     [NvrtcFact]
