@@ -83,6 +83,7 @@ public static class BuildReport
     {
         ConvSpec c => c.Tile,
         GemmSpec g => g.Tile,
+        ConvTransposeSpec c => c.Tile,
         _ => null,
     };
 }

@@ -18,6 +18,13 @@ public static class KernelTemplates
         TransposeSpec t => TransposeTemplate.Launch(t),
         ConcatSpec c => ConcatTemplate.Launch(c),
         ShiftSpec s => ShiftTemplate.Launch(s),
+        SliceSpec s => SliceTemplate.Launch(s),
+        GatherSpec g => GatherTemplate.Launch(g),
+        PadSpec p => PadTemplate.Launch(p),
+        TileSpec t => TileTemplate.Launch(t),
+        ResizeSpec r => ResizeTemplate.Launch(r),
+        ConvTransposeSpec c => ConvTransposeTemplate.Launch(c),
+        DilatedPoolSpec d => DilatedPoolTemplate.Launch(d),
         _ => throw new ArgumentException($"no CUDA template for {spec.GetType().Name}", nameof(spec)),
     };
 
@@ -38,6 +45,13 @@ public static class KernelTemplates
         TransposeSpec t => TransposeTemplate.Emit(kernel, t),
         ConcatSpec c => ConcatTemplate.Emit(kernel, c),
         ShiftSpec s => ShiftTemplate.Emit(kernel, s),
+        SliceSpec s => SliceTemplate.Emit(kernel, s),
+        GatherSpec g => GatherTemplate.Emit(kernel, g),
+        PadSpec p => PadTemplate.Emit(kernel, p),
+        TileSpec t => TileTemplate.Emit(kernel, t),
+        ResizeSpec r => ResizeTemplate.Emit(kernel, r),
+        ConvTransposeSpec c => ConvTransposeTemplate.Emit(kernel, c),
+        DilatedPoolSpec d => DilatedPoolTemplate.Emit(kernel, d),
         _ => throw new ArgumentException($"no CUDA template for {kernel.Spec.GetType().Name}", nameof(kernel)),
     };
 }

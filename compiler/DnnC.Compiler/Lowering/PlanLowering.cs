@@ -153,6 +153,15 @@ public static class PlanLowering
                 var x = inputs[0];
                 return new ShiftSpec(x[0], x[1], x[2], x[3], sh.Kernel);
             }
+            case SliceOp sl: return DataOpLowering.Slice(sl, inputs[0]);
+            case GatherOp ga: return DataOpLowering.Gather(ga, inputs[0], inputs[1]);
+            case PadOp pad: return DataOpLowering.Pad(pad, inputs[0]);
+            case TileOp ti: return DataOpLowering.Tile(ti, inputs[0]);
+            // A broadcast copy is a pointwise chain with no steps: the head operand's strides do the broadcast.
+            case ExpandOp: return new PointwiseSpec(output.Shape, [], Operands(inputs, 0, output));
+            case ResizeOp rs: return DataOpLowering.Resize(rs, inputs[0], output);
+            case ConvTransposeOp ct: return DataOpLowering.ConvTranspose(ct, inputs[0], inputs[1], output, target);
+            case DilatedPoolOp dp: return DataOpLowering.DilatedPool(dp, inputs[0], output);
             default:
                 return null;
         }

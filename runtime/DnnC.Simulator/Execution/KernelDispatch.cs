@@ -18,6 +18,13 @@ internal static class KernelDispatch
             case TransposeSpec s: LayoutKernels.Run(s, context); break;
             case ConcatSpec s: LayoutKernels.Run(s, context); break;
             case ShiftSpec s: LayoutKernels.Run(s, context); break;
+            case SliceSpec s: IndexingKernels.Run(s, context); break;
+            case GatherSpec s: IndexingKernels.Run(s, context); break;
+            case PadSpec s: IndexingKernels.Run(s, context); break;
+            case TileSpec s: IndexingKernels.Run(s, context); break;
+            case ResizeSpec s: ResizeKernel.Run(s, context); break;
+            case ConvTransposeSpec s: WindowKernels.Run(s, context); break;
+            case DilatedPoolSpec s: WindowKernels.Run(s, context); break;
             default: throw new NotSupportedException($"the simulator has no executor for kernel template '{context.Kernel.Spec.Template}'");
         }
     }

@@ -20,6 +20,7 @@ internal static class OperandCensus
         {
             ConvSpec c => Conv(c, context, inputs, output),
             GemmSpec g => Gemm(g, plan, kernel, context, inputs, output),
+            ConvTransposeSpec c => ConvTransposeCensus.Take(c, inputs, output),
             var spec => new KernelCensus(null, spec.Macs, 0, 0, 0, inputs, output),
         };
     }

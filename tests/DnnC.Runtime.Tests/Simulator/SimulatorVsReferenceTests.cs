@@ -4,6 +4,7 @@ using DnnC.Compiler.IR;
 using DnnC.Compiler.Reference;
 using DnnC.Runtime.Plan;
 using DnnC.Simulator;
+using DnnC.Tests.Shared;
 using static DnnC.Runtime.Tests.Simulator.SimTestSupport;
 
 namespace DnnC.Runtime.Tests.Simulator;
@@ -136,7 +137,8 @@ public sealed class SimulatorVsReferenceTests
     [Fact]
     public void The_cases_cover_every_kernel_template()
     {
-        var seen = Cases.Values.SelectMany(text => Lower(Dsl(text)).Plan.Kernels.Select(k => k.Spec.GetType())).ToHashSet();
+        var seen = Cases.Values.Select(Dsl).Concat(DataOpCases.All.Values.Select(make => make()))
+            .SelectMany(graph => Lower(graph).Plan.Kernels.Select(k => k.Spec.GetType())).ToHashSet();
         var all = typeof(KernelSpec).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(KernelSpec)) && !t.IsAbstract);
         Assert.Empty(all.Where(t => !seen.Contains(t)).Select(t => t.Name));
         // Both conv algorithms too.
