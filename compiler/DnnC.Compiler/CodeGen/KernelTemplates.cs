@@ -18,6 +18,11 @@ public static class KernelTemplates
         TransposeSpec t => TransposeTemplate.Launch(t),
         ConcatSpec c => ConcatTemplate.Launch(c),
         ShiftSpec s => ShiftTemplate.Launch(s),
+        ReduceSpec r => ReduceTemplate.Launch(r),
+        LayerNormSpec l => NormalizationTemplate.Launch(l),
+        InstanceNormSpec i => NormalizationTemplate.Launch(i),
+        LogSoftmaxSpec l => LogSoftmaxTemplate.Launch(l),
+        LrnSpec l => LrnTemplate.Launch(l),
         _ => throw new ArgumentException($"no CUDA template for {spec.GetType().Name}", nameof(spec)),
     };
 
@@ -38,6 +43,11 @@ public static class KernelTemplates
         TransposeSpec t => TransposeTemplate.Emit(kernel, t),
         ConcatSpec c => ConcatTemplate.Emit(kernel, c),
         ShiftSpec s => ShiftTemplate.Emit(kernel, s),
+        ReduceSpec r => ReduceTemplate.Emit(kernel, r),
+        LayerNormSpec l => NormalizationTemplate.Emit(kernel, l),
+        InstanceNormSpec i => NormalizationTemplate.Emit(kernel, i),
+        LogSoftmaxSpec l => LogSoftmaxTemplate.Emit(kernel, l),
+        LrnSpec l => LrnTemplate.Emit(kernel, l),
         _ => throw new ArgumentException($"no CUDA template for {kernel.Spec.GetType().Name}", nameof(kernel)),
     };
 }

@@ -153,6 +153,8 @@ public static class PlanLowering
                 var x = inputs[0];
                 return new ShiftSpec(x[0], x[1], x[2], x[3], sh.Kernel);
             }
+            case UnaryMathOp or MathBinaryOp or WhereOp or ReduceOp or LayerNormOp or InstanceNormOp or LogSoftmaxOp or LrnOp:
+                return MathLowering.SpecFor(node.Op, inputs, output);
             default:
                 return null;
         }

@@ -18,6 +18,11 @@ internal static class KernelDispatch
             case TransposeSpec s: LayoutKernels.Run(s, context); break;
             case ConcatSpec s: LayoutKernels.Run(s, context); break;
             case ShiftSpec s: LayoutKernels.Run(s, context); break;
+            case ReduceSpec s: ReduceKernel.Run(s, context); break;
+            case LayerNormSpec s: NormalizationKernels.Run(s, context); break;
+            case InstanceNormSpec s: NormalizationKernels.Run(s, context); break;
+            case LogSoftmaxSpec s: NormalizationKernels.Run(s, context); break;
+            case LrnSpec s: NormalizationKernels.Run(s, context); break;
             default: throw new NotSupportedException($"the simulator has no executor for kernel template '{context.Kernel.Spec.Template}'");
         }
     }
