@@ -99,6 +99,31 @@ internal static class MathOpCases
         _ => v,
     };
 
+    /// <summary>
+    /// Unary math inside fused kernels: a dense layer whose epilogue gains elu then softplus, and a
+    /// pointwise chain relu → sqrt → add → exp followed by a max that stays its own kernel.
+    /// Inputs x [2, 5, 24], u [3, 33], v [33]; outputs y and z.
+    /// </summary>
+    public static Graph FusedGraph(int seed)
+    {
+        var random = new Random(seed);
+        HostTensor Weight(params int[] shape) =>
+            new(shape, Enumerable.Range(0, (int)HostTensor.ElementCount(shape)).Select(_ => (float)(random.NextDouble() * 0.4 - 0.2)).ToArray());
+        var g = new GraphBuilder("fused_math");
+        string x = g.Input("x", TensorType.F32(2, 5, 24));
+        string u = g.Input("u", TensorType.F32(3, 33));
+        string v = g.Input("v", TensorType.F32(33));
+        string dense = g.Add("dense", new DenseOp(true, []), [x, g.Constant("dense.weight", Weight(19, 24)), g.Constant("dense.bias", Weight(19))])!;
+        string elu = g.Add("elu", new UnaryMathOp(UnaryKind.Elu, 0.5f), [dense])!;
+        g.Output("y", g.Add("softplus", new UnaryMathOp(UnaryKind.Softplus), [elu])!);
+        string relu = g.Add("relu", new ActivationOp(ActivationKind.Relu), [u])!;
+        string sqrt = g.Add("sqrt", new UnaryMathOp(UnaryKind.Sqrt), [relu])!;
+        string add = g.Add("add", new BinaryOp(BinaryKind.Add), [sqrt, v])!;
+        string exp = g.Add("exp", new UnaryMathOp(UnaryKind.Exp), [add])!;
+        g.Output("z", g.Add("max", new MathBinaryOp(MathBinaryKind.Max), [exp, v])!);
+        return g.Build();
+    }
+
     /// <summary>A graph holding the given cases side by side: inputs "{case}_in{i}", one node and one output per case.</summary>
     public static Graph Graph(IEnumerable<MathOpCase> cases)
     {

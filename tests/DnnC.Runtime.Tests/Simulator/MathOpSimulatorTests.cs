@@ -32,4 +32,21 @@ public sealed class MathOpSimulatorTests
             AssertClose(expected[name], actual[name], rtol: 1e-4, atol: 1e-5, $"{name} (trial {trial})");
         }
     }
+
+    [Fact]
+    public void Fused_unary_steps_match_the_reference()
+    {
+        var graph = MathOpCases.FusedGraph(seed: 3);
+        var (optimized, plan) = Lower(graph);
+        // Dense + elu + softplus is one GEMM; relu, sqrt, add and exp one chain; max its own kernel.
+        Assert.Equal(["gemm", "pointwise", "pointwise"], plan.Kernels.Select(k => k.Spec.Template));
+        for (int trial = 0; trial < 2; trial++)
+        {
+            var inputs = RandomInputs(graph, seed: 70 + trial);
+            var expected = ReferenceExecutor.Run(graph, inputs);
+            var actual = PlanSimulator.Run(plan, optimized.Weights.Items, inputs);
+            foreach (var output in graph.Outputs)
+                AssertClose(expected[output.Name], actual[output.Name], rtol: 1e-4, atol: 1e-5, $"{output.Name} (trial {trial})");
+        }
+    }
 }

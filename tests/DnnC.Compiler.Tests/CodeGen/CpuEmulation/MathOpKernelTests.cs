@@ -78,6 +78,26 @@ public sealed class MathOpKernelTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    [GxxFact]
+    public void Emulated_fused_unary_steps_match_the_float64_reference()
+    {
+        var graph = MathOpCases.FusedGraph(seed: 9);
+        var (optimized, _) = BuildPipeline.Optimize(graph);
+        var plan = PlanLowering.Lower(optimized, GpuTarget.H100, new DiagnosticBag());
+        Assert.Contains(plan.Kernels, k => k.Spec is GemmSpec g && g.Epilogue.Count(s => s is UnaryMathStep) == 2);
+        Assert.Contains(plan.Kernels, k => k.Spec is PointwiseSpec p && p.Steps.Count == 4);
+        using var library = CpuKernelLibrary.Build(CudaEmitter.Emit(plan));
+        for (int trial = 0; trial < 2; trial++)
+        {
+            var rng = new Tests.TestSupport.Rng(900 + trial);
+            var inputs = graph.Inputs.ToDictionary(i => i.Name, i => rng.Tensor(i.Type.Dims));
+            var expected = ReferenceExecutor.Run(graph, inputs);
+            var actual = PlanEmulator.Run(plan, library, optimized.Weights, inputs);
+            foreach (var o in graph.Outputs)
+                Assert.Null(Mismatch(expected[o.Name].Data, actual[o.Name].Data));
+        }
+    }
+
     /// <summary>ONNX's rtol, with an atol that admits float32 reordering of sums that cancel to about 0.</summary>
     private static string? Mismatch(float[] expected, float[] actual)
     {
