@@ -49,6 +49,9 @@ internal static class MathOpCases
             for (int a = 0; a < axisSets.Length; a++)
                 cases.Add(new($"reduce_{kind}_axes{string.Join("", axisSets[a])}", new ReduceOp(kind, axisSets[a], KeepDims: a % 2 == 0),
                     [reduceShape], (_, v) => ReduceDomain(kind, v)));
+        // Many outputs over a strided axis: a thread per output, each looping over 64 elements.
+        foreach (var kind in new[] { ReduceKind.Mean, ReduceKind.Max, ReduceKind.LogSumExp })
+            cases.Add(new($"reduce_{kind}_strided_many_outputs", new ReduceOp(kind, [1], false), [[3, 64, 700]], (_, v) => ReduceDomain(kind, v)));
         cases.Add(new("reduce_Sum_unit_axis", new ReduceOp(ReduceKind.Sum, [1], true), [[4, 1, 9]]));
 
         Func<int, float, float> offsetRows = (i, v) => i == 0 ? 2 * v + 3 : v;

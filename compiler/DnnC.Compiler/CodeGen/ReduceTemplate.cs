@@ -5,9 +5,12 @@ using DnnC.Runtime.Plan;
 namespace DnnC.Compiler.CodeGen;
 
 /// <summary>
-/// Reduction over any axes. Long reductions (at least <see cref="BlockThreshold"/> elements) take one
-/// block per output with strided per-thread partials and a <see cref="BlockReduction"/> tree; short
-/// ones take one thread per output in a grid-stride loop, since a block would leave most threads idle.
+/// Reduction over any axes, in one of two layouts. When the reduced elements are contiguous in memory
+/// (the innermost axis is reduced) and long enough (at least <see cref="BlockThreshold"/>), or when
+/// there are too few outputs to fill the GPU otherwise, each output gets a block: strided per-thread
+/// partials, then a <see cref="BlockReduction"/> tree. Otherwise each output gets a thread in a
+/// grid-stride loop: with a kept innermost axis, neighbouring threads then read neighbouring
+/// addresses on every step (coalesced), where a block per output would read one strided column.
 /// Input offsets come from the output index (kept axes) and the reduction index (reduced axes), each
 /// decomposed with compile-time sizes and strides. Log-sum-exp first finds the maximum, as softmax does.
 /// </summary>
@@ -15,10 +18,20 @@ internal static class ReduceTemplate
 {
     public const int BlockThreshold = 32;
 
+    /// <summary>Below this many outputs, a thread per output would leave most of the GPU idle.</summary>
+    public const int FewOutputs = 1024;
+
+    public static bool BlockPerOutput(ReduceSpec s)
+    {
+        if (s.Length < BlockThreshold) return false;
+        var (_, reduced) = s.Split();
+        return reduced[^1].Stride == 1 || s.Outputs < FewOutputs;
+    }
+
     public static LaunchConfig Launch(ReduceSpec s)
     {
         Validate(s);
-        if (s.Length < BlockThreshold) return ElementwiseLaunch.For(s.Outputs);
+        if (!BlockPerOutput(s)) return ElementwiseLaunch.For(s.Outputs);
         return new LaunchConfig(TileChecks.Blocks(s.Outputs, 1, "reduce"), 1, 1, GlobalPoolTemplate.Threads(ClampLength(s)), 1, 1, 0);
     }
 
@@ -33,7 +46,7 @@ internal static class ReduceTemplate
     public static string Emit(PlanKernel kernel, ReduceSpec s)
     {
         var launch = Launch(s);
-        bool block = s.Length >= BlockThreshold;
+        bool block = BlockPerOutput(s);
         long inputElements = HostTensor.ElementCount(s.InputShape);
         var (kept, reduced) = s.Split();
         string header = KernelArgs.Header(kernel, launch.BlockX, 2,

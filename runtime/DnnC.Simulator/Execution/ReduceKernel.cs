@@ -9,6 +9,8 @@ namespace DnnC.Simulator.Execution;
 /// </summary>
 internal static class ReduceKernel
 {
+    private const long Work = 16384;
+
     public static void Run(ReduceSpec s, KernelContext context)
     {
         var x = context.Arg(1);
@@ -18,18 +20,25 @@ internal static class ReduceKernel
         for (int r = 0; r < length; r++) offsets[r] = Offset(r, reduced);
         bool contiguous = reduced.Count == 0 || (reduced.Count == 1 && reduced[0].Stride == 1);
         var output = context.Output;
-        Parallel.For(0, s.Outputs, o =>
+        // Outputs in chunks of about Work elements each, so short reductions are not one task apiece.
+        long perChunk = Math.Max(1, Work / length);
+        long chunks = (s.Outputs + perChunk - 1) / perChunk;
+        Parallel.For(0, chunks, chunk =>
         {
-            long start = Offset(o, kept);
-            ReadOnlySpan<float> values;
-            if (contiguous) values = x.Slice(start, length);
-            else
+            long end = Math.Min(s.Outputs, (chunk + 1) * perChunk);
+            for (long o = chunk * perChunk; o < end; o++)
             {
-                var gathered = Scratch.GetWork(length);
-                for (int r = 0; r < length; r++) gathered[r] = x[start + offsets[r]];
-                values = gathered;
+                long start = Offset(o, kept);
+                ReadOnlySpan<float> values;
+                if (contiguous) values = x.Slice(start, length);
+                else
+                {
+                    var gathered = Scratch.GetWork(length);
+                    for (int r = 0; r < length; r++) gathered[r] = x[start + offsets[r]];
+                    values = gathered;
+                }
+                output.Data[output.Offset + o] = Reduce(s.Kind, values);
             }
-            output.Data[output.Offset + o] = Reduce(s.Kind, values);
         });
         context.Store(output.Span);
     }

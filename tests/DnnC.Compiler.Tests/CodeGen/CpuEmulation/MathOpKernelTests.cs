@@ -33,7 +33,9 @@ public sealed class MathOpKernelTests(ITestOutputHelper output)
         Assert.Empty(new[] { "pointwise", "reduce", "layernorm", "instancenorm", "log_softmax", "lrn" }.Except(templates));
         var reductions = plan.Kernels.Select(k => k.Spec).OfType<ReduceSpec>().ToList();
         Assert.Contains(reductions, r => r.Length < ReduceTemplate.BlockThreshold);
-        Assert.Contains(reductions, r => r.Length >= ReduceTemplate.BlockThreshold && r.Split().Reduced.Count > 1);
+        Assert.Contains(reductions, r => ReduceTemplate.BlockPerOutput(r) && r.Split().Reduced.Count > 1);
+        Assert.Contains(reductions, r => ReduceTemplate.BlockPerOutput(r) && r.Split().Reduced[^1].Stride > 1);
+        Assert.Contains(reductions, r => !ReduceTemplate.BlockPerOutput(r) && r.Length >= ReduceTemplate.BlockThreshold);
     }
 
     [NvrtcFact]
