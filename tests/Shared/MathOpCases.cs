@@ -53,6 +53,8 @@ internal static class MathOpCases
         foreach (var kind in new[] { ReduceKind.Mean, ReduceKind.Max, ReduceKind.LogSumExp })
             cases.Add(new($"reduce_{kind}_strided_many_outputs", new ReduceOp(kind, [1], false), [[3, 64, 700]], (_, v) => ReduceDomain(kind, v)));
         cases.Add(new("reduce_Sum_unit_axis", new ReduceOp(ReduceKind.Sum, [1], true), [[4, 1, 9]]));
+        // The importer reduces a scalar as a one-element vector: a rank-0 output.
+        cases.Add(new("reduce_LogSumExp_one_element", new ReduceOp(ReduceKind.LogSumExp, [0], false), [[1]]));
 
         Func<int, float, float> offsetRows = (i, v) => i == 0 ? 2 * v + 3 : v;
         cases.Add(new("layernorm_last_axis", new LayerNormOp(2, 1e-5f), [[2, 3, 37], [37], [37]], offsetRows));
