@@ -25,6 +25,11 @@ public static class KernelTemplates
         ResizeSpec r => ResizeTemplate.Launch(r),
         ConvTransposeSpec c => ConvTransposeTemplate.Launch(c),
         DilatedPoolSpec d => DilatedPoolTemplate.Launch(d),
+        ReduceSpec r => ReduceTemplate.Launch(r),
+        LayerNormSpec l => NormalizationTemplate.Launch(l),
+        InstanceNormSpec i => NormalizationTemplate.Launch(i),
+        LogSoftmaxSpec l => LogSoftmaxTemplate.Launch(l),
+        LrnSpec l => LrnTemplate.Launch(l),
         _ => throw new ArgumentException($"no CUDA template for {spec.GetType().Name}", nameof(spec)),
     };
 
@@ -52,6 +57,11 @@ public static class KernelTemplates
         ResizeSpec r => ResizeTemplate.Emit(kernel, r),
         ConvTransposeSpec c => ConvTransposeTemplate.Emit(kernel, c),
         DilatedPoolSpec d => DilatedPoolTemplate.Emit(kernel, d),
+        ReduceSpec r => ReduceTemplate.Emit(kernel, r),
+        LayerNormSpec l => NormalizationTemplate.Emit(kernel, l),
+        InstanceNormSpec i => NormalizationTemplate.Emit(kernel, i),
+        LogSoftmaxSpec l => LogSoftmaxTemplate.Emit(kernel, l),
+        LrnSpec l => LrnTemplate.Emit(kernel, l),
         _ => throw new ArgumentException($"no CUDA template for {kernel.Spec.GetType().Name}", nameof(kernel)),
     };
 }

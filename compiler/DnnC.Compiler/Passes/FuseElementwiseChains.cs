@@ -52,6 +52,9 @@ public sealed class FuseElementwiseChains : IPass
     private static Chain? AsChain(Node node) => node.Op switch
     {
         ActivationOp a => new([node.Inputs[0]], [new ActivationStep(a.Kind, a.Alpha, a.Beta)]),
+        // Unary math has no operand, so it merges like an activation. MathBinaryOp and WhereOp stay
+        // single-step kernels: Merge renumbers BinaryStep operands only.
+        UnaryMathOp u => new([node.Inputs[0]], [new UnaryMathStep(u.Kind, u.Alpha, u.Beta)]),
         BinaryOp b => new([.. node.Inputs], [new BinaryStep(b.Kind, 1)]),
         PointwiseOp p => new([.. node.Inputs], [.. p.Steps]),
         _ => null,

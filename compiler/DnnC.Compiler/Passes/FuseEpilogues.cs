@@ -5,7 +5,7 @@ using DnnC.Runtime.Plan;
 namespace DnnC.Compiler.Passes;
 
 /// <summary>
-/// Moves activations and binary ops (residual add, per-channel scale) that directly follow a
+/// Moves activations, unary math functions and binary ops (residual add, per-channel scale) that directly follow a
 /// conv, dense or matmul into its epilogue, so the result is written once. A step is fused only
 /// when the producer has no other reader and the step does not enlarge the output by broadcasting.
 /// </summary>
@@ -75,6 +75,8 @@ public sealed class FuseEpilogues : IPass
         {
             case ActivationOp a:
                 return new ActivationStep(a.Kind, a.Alpha, a.Beta);
+            case UnaryMathOp u:
+                return new UnaryMathStep(u.Kind, u.Alpha, u.Beta);
             case BinaryOp b when consumer.Inputs[0] != consumer.Inputs[1]:
                 bool runningOnLeft = consumer.Inputs[0] == value;
                 operand = runningOnLeft ? consumer.Inputs[1] : consumer.Inputs[0];

@@ -1,3 +1,4 @@
+using DnnC.Compiler.IR;
 using DnnC.Runtime.Plan;
 
 namespace DnnC.Compiler.Reference;
@@ -33,6 +34,7 @@ internal static class ElementwiseKernels
             running = step switch
             {
                 ActivationStep a => Activation(running, a.Kind, a.Alpha, a.Beta),
+                UnaryMathStep u => MathKernels.Unary(new UnaryMathOp(u.Kind, u.Alpha, u.Beta), running),
                 BinaryStep { RunningOnLeft: true } b => Binary(b.Kind, running, inputs[b.Operand]),
                 BinaryStep b => Binary(b.Kind, inputs[b.Operand], running),
                 _ => throw new NotSupportedException($"epilogue step {step.GetType().Name} is not supported"),

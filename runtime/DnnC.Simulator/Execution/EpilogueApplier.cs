@@ -9,7 +9,7 @@ namespace DnnC.Simulator.Execution;
 /// its broadcast strides: as a contiguous slice when its strides match the output's over the dims
 /// the run spans, as a scalar when they are all zero there, and gathered element by element otherwise.
 /// </summary>
-internal sealed class EpilogueApplier
+internal sealed partial class EpilogueApplier
 {
     private readonly EpilogueStep[] _steps;
     private readonly TensorRef[] _operandData;
@@ -45,6 +45,15 @@ internal sealed class EpilogueApplier
                     break;
                 case BinaryStep b:
                     ApplyBinary(b, values, start);
+                    break;
+                case UnaryMathStep u:
+                    ApplyUnaryMath(u, values);
+                    break;
+                case MathBinaryStep m:
+                    ApplyMathBinary(m, values, start);
+                    break;
+                case SelectStep select:
+                    ApplySelect(select, values, start);
                     break;
                 default:
                     throw new NotSupportedException(step.GetType().Name);

@@ -25,6 +25,11 @@ internal static class KernelDispatch
             case ResizeSpec s: ResizeKernel.Run(s, context); break;
             case ConvTransposeSpec s: WindowKernels.Run(s, context); break;
             case DilatedPoolSpec s: WindowKernels.Run(s, context); break;
+            case ReduceSpec s: ReduceKernel.Run(s, context); break;
+            case LayerNormSpec s: NormalizationKernels.Run(s, context); break;
+            case InstanceNormSpec s: NormalizationKernels.Run(s, context); break;
+            case LogSoftmaxSpec s: NormalizationKernels.Run(s, context); break;
+            case LrnSpec s: NormalizationKernels.Run(s, context); break;
             default: throw new NotSupportedException($"the simulator has no executor for kernel template '{context.Kernel.Spec.Template}'");
         }
     }

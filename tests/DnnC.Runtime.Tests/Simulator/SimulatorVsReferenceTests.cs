@@ -139,6 +139,7 @@ public sealed class SimulatorVsReferenceTests
     {
         var seen = Cases.Values.Select(Dsl).Concat(DataOpCases.All.Values.Select(make => make()))
             .SelectMany(graph => Lower(graph).Plan.Kernels.Select(k => k.Spec.GetType())).ToHashSet();
+        seen.UnionWith(MathOpSimulatorTests.CoveredSpecTypes()); // ops the DSL cannot write
         var all = typeof(KernelSpec).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(KernelSpec)) && !t.IsAbstract);
         Assert.Empty(all.Where(t => !seen.Contains(t)).Select(t => t.Name));
         // Both conv algorithms too.

@@ -1,8 +1,7 @@
 using DnnC.Runtime;
+using DnnC.Runtime.Plan;
 
 namespace DnnC.Compiler.IR;
-
-public enum ReduceKind { Sum, Mean, Max, Min, Prod, L1, L2, SumSquare, LogSum, LogSumExp }
 
 /// <summary>
 /// Reduction over the listed axes (non-negative, ascending, at least one). With

@@ -1,4 +1,5 @@
 using DnnC.Compiler.IR;
+using DnnC.Runtime.Plan;
 
 namespace DnnC.Compiler.Onnx;
 
