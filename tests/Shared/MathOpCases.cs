@@ -1,5 +1,6 @@
 using DnnC.Compiler.IR;
 using DnnC.Runtime;
+using DnnC.Runtime.Numerics;
 using DnnC.Runtime.Plan;
 
 namespace DnnC.TestCases;
@@ -18,7 +19,8 @@ internal sealed record MathOpCase(string Name, Op Op, int[][] Shapes, Func<int, 
 /// Every variant of the math, reduction and normalization ops that lowering maps to a kernel
 /// (each unary and binary kind, where, each reduction over contiguous, split, short and long axes,
 /// layer norm with and without bias and with broadcast parameters, instance norm, log-softmax on
-/// each axis position, LRN with odd, even and unit windows), at sizes that divide no block size.
+/// each axis position, LRN with odd, even and unit windows, casts onto every narrower type), at
+/// sizes that divide no block size.
 /// Shared by the CUDA emulation tests (compiler) and the simulator tests (runtime).
 /// </summary>
 internal static class MathOpCases
@@ -74,6 +76,15 @@ internal static class MathOpCases
         cases.Add(new("lrn_size4_even_window", new LrnOp(4, 0.3f, 0.6f, 1.5f), [[2, 7, 5, 6]], lrnDomain));
         cases.Add(new("lrn_size1", new LrnOp(1, 0.2f, 0.75f, 1f), [[1, 3, 4, 4]], lrnDomain));
         cases.Add(new("lrn_3d_size5", new LrnOp(5, 0.01f, 0.5f, 2f), [[1, 5, 11]], lrnDomain));
+        // Casts onto every narrower type, over magnitudes 2^-14 .. 2^20: subnormal grids, ties,
+        // saturation and (without saturate) overflow to infinity or NaN all occur.
+        Func<int, float, float> wideMagnitudes = (_, v) => MathF.CopySign(MathF.Pow(2, MathF.Abs(v) * 34 - 14), v);
+        foreach (var format in Enum.GetValues<ElementFormat>())
+            cases.Add(new($"cast_{format}", new CastOp(format), [[3, 41]], wideMagnitudes));
+        foreach (var format in new[] { ElementFormat.Float8E4M3FN, ElementFormat.Float8E4M3FNUZ, ElementFormat.Float8E5M2, ElementFormat.Float8E8M0 })
+            cases.Add(new($"cast_{format}_no_saturate", new CastOp(format, Saturate: false), [[3, 41]], wideMagnitudes));
+        cases.Add(new("cast_Float8E8M0_down", new CastOp(ElementFormat.Float8E8M0, Rounding: PowerOfTwoRounding.Down), [[3, 41]], wideMagnitudes));
+        cases.Add(new("cast_Float8E8M0_nearest", new CastOp(ElementFormat.Float8E8M0, Rounding: PowerOfTwoRounding.Nearest), [[3, 41]], wideMagnitudes));
         return cases;
     }
 

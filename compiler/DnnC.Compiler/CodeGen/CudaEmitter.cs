@@ -14,6 +14,7 @@ public static class CudaEmitter
         text.Append("/* FP32, IEEE math, no headers: compile with NVRTC -std=c++17. */\n\n");
         text.Append(DeviceHelpers.Source).Append('\n');
         text.Append(MathDeviceHelpers.Source).Append('\n');
+        text.Append(CastDeviceHelpers.Source).Append('\n');
         foreach (var kernel in plan.Kernels)
             text.Append(KernelTemplates.Emit(kernel, plan)).Append('\n');
         return text.ToString();

@@ -25,6 +25,7 @@ internal static class Epilogue
                 ActivationStep a => DeviceHelpers.Activation(a, v),
                 BinaryStep b => BinaryExpression(b, operands, coords, v),
                 UnaryMathStep u => MathDeviceHelpers.Unary(u, v),
+                CastStep c => CastDeviceHelpers.Cast(c, v),
                 MathBinaryStep m => MathDeviceHelpers.BinaryStep(m, operands, coords, v),
                 SelectStep s => MathDeviceHelpers.Select(s, operands, coords, v),
                 _ => throw new ArgumentException($"unsupported epilogue step {step.GetType().Name}"),

@@ -162,6 +162,8 @@ public static class PlanLowering
             case ResizeOp rs: return DataOpLowering.Resize(rs, inputs[0], output);
             case ConvTransposeOp ct: return DataOpLowering.ConvTranspose(ct, inputs[0], inputs[1], output, target);
             case DilatedPoolOp dp: return DataOpLowering.DilatedPool(dp, inputs[0], output);
+            case CastOp c:
+                return new PointwiseSpec(output.Shape, [new CastStep(c.To, c.Saturate, c.Rounding)], Operands(inputs, 0, output));
             case UnaryMathOp or MathBinaryOp or WhereOp or ReduceOp or LayerNormOp or InstanceNormOp or LogSoftmaxOp or LrnOp:
                 return MathLowering.SpecFor(node.Op, inputs, output);
             default:

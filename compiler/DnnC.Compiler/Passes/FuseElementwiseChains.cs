@@ -55,6 +55,7 @@ public sealed class FuseElementwiseChains : IPass
         // Unary math has no operand, so it merges like an activation. MathBinaryOp and WhereOp stay
         // single-step kernels: Merge renumbers BinaryStep operands only.
         UnaryMathOp u => new([node.Inputs[0]], [new UnaryMathStep(u.Kind, u.Alpha, u.Beta)]),
+        CastOp c => new([node.Inputs[0]], [new CastStep(c.To, c.Saturate, c.Rounding)]),
         BinaryOp b => new([.. node.Inputs], [new BinaryStep(b.Kind, 1)]),
         PointwiseOp p => new([.. node.Inputs], [.. p.Steps]),
         _ => null,

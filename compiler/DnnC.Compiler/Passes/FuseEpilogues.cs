@@ -77,6 +77,8 @@ public sealed class FuseEpilogues : IPass
                 return new ActivationStep(a.Kind, a.Alpha, a.Beta);
             case UnaryMathOp u:
                 return new UnaryMathStep(u.Kind, u.Alpha, u.Beta);
+            case CastOp c:
+                return new CastStep(c.To, c.Saturate, c.Rounding);
             case BinaryOp b when consumer.Inputs[0] != consumer.Inputs[1]:
                 bool runningOnLeft = consumer.Inputs[0] == value;
                 operand = runningOnLeft ? consumer.Inputs[1] : consumer.Inputs[0];

@@ -35,6 +35,7 @@ internal static class ElementwiseKernels
             {
                 ActivationStep a => Activation(running, a.Kind, a.Alpha, a.Beta),
                 UnaryMathStep u => MathKernels.Unary(new UnaryMathOp(u.Kind, u.Alpha, u.Beta), running),
+                CastStep c => MathKernels.Cast(new CastOp(c.To, c.Saturate, c.Rounding), running),
                 BinaryStep { RunningOnLeft: true } b => Binary(b.Kind, running, inputs[b.Operand]),
                 BinaryStep b => Binary(b.Kind, inputs[b.Operand], running),
                 _ => throw new NotSupportedException($"epilogue step {step.GetType().Name} is not supported"),

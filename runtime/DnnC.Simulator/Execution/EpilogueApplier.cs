@@ -49,6 +49,9 @@ internal sealed partial class EpilogueApplier
                 case UnaryMathStep u:
                     ApplyUnaryMath(u, values);
                     break;
+                case CastStep c:
+                    for (int i = 0; i < values.Length; i++) values[i] = (float)c.Apply(values[i]);
+                    break;
                 case MathBinaryStep m:
                     ApplyMathBinary(m, values, start);
                     break;
