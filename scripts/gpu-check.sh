@@ -32,6 +32,11 @@ else
   device_backend=cuda; baseline_backend=sim; iters=${DNNC_GPU_CHECK_ITERS:-50}; warmup=10
 fi
 
+# A copy that lost its executable bit on the way (an archive, a copy tool) is still usable.
+if [ -f "$dnnc" ] && [ ! -x "$dnnc" ]; then
+  chmod +x "$dnnc" 2>/dev/null || { mkdir -p "${TMPDIR:-/tmp}/dnnc-gpu-check" && cp "$dnnc" "${TMPDIR:-/tmp}/dnnc-gpu-check/dnnc" \
+    && chmod +x "${TMPDIR:-/tmp}/dnnc-gpu-check/dnnc" && dnnc="${TMPDIR:-/tmp}/dnnc-gpu-check/dnnc"; }
+fi
 if [ ! -x "$dnnc" ]; then
   echo "gpu-check: $dnnc not found or not executable; run scripts/gpu-publish.sh on a machine with .NET first" >&2
   exit 2
@@ -89,6 +94,16 @@ extra_args() {
   esac
 }
 
+# The largest KEY=value over the compare lines of a log; NaN wins, "-" when there is none.
+largest() {
+  awk -v key="$1=" '/^compare output/ {
+    for (i = 1; i <= NF; i++) if (index($i, key) == 1) {
+      v = substr($i, length(key) + 1)
+      if (m == "" || v == "NaN" || (m != "NaN" && v + 0 > m + 0)) m = v
+    }
+  } END { print m == "" ? "-" : m }' "$2"
+}
+
 models=()
 for m in examples/*/*.dnn ../shared/onnx/light/*.onnx ../shared/models/*.onnx; do
   [ -f "$m" ] || continue
@@ -136,8 +151,8 @@ for m in "${models[@]}"; do
   compared=$?
   sed 's/^/   /' "$dir/compare.log"
   outputs=$(grep -c '^compare output' "$dir/compare.log")
-  max_abs=$(awk '/^compare output/ { for (i = 1; i <= NF; i++) if ($i ~ /^max_abs=/) { v = substr($i, 9); if (v + 0 > m + 0 || v == "NaN") m = v } } END { print m == "" ? "-" : m }' "$dir/compare.log")
-  max_rel=$(awk '/^compare output/ { for (i = 1; i <= NF; i++) if ($i ~ /^rel_l2=/) { v = substr($i, 8); if (v + 0 > m + 0 || v == "NaN") m = v } } END { print m == "" ? "-" : m }' "$dir/compare.log")
+  max_abs=$(largest max_abs "$dir/compare.log")
+  max_rel=$(largest rel_l2 "$dir/compare.log")
   if [ "$compared" -eq 0 ]; then result=ok; else result=FAIL; fail "$name: $device_backend and $baseline_backend differ (see $dir/compare.log)"; fi
   printf '%s\tok\t%s\t%s\t%s\t%s\t%s\n' "$name" "$outputs" "$max_abs" "$max_rel" "${median:--}" "$result" >> "$rows"
 done
