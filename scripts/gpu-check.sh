@@ -16,6 +16,7 @@
 #   DNNC=PATH                  the dnnc executable (default .gpu/dnnc/dnnc)
 #   DNNC_GPU_CHECK_ITERS=N     timed iterations per model (default 50; 3 in a dry run)
 #   DNNC_GPU_CHECK_ONLY=REGEX  only models whose file path matches (for a quick re-run)
+#   DNNC_SHARED=DIR            the shared test data (default ../shared, else shared/)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -104,8 +105,20 @@ largest() {
   } END { print m == "" ? "-" : m }' "$2"
 }
 
+# The shared test data sits beside the repository (../shared); a copy of the working tree may
+# carry it inside instead (shared/), or DNNC_SHARED names it.
+shared=${DNNC_SHARED:-}
+for candidate in ../shared shared; do
+  [ -z "$shared" ] && [ -d "$candidate/onnx/light" ] && shared=$candidate
+done
+if [ -z "$shared" ]; then
+  fail "the shared test data (onnx/light, models) was not found in ../shared or shared/; set DNNC_SHARED; only the examples are checked"
+  shared=/nonexistent
+fi
+echo "shared test data: $shared"
+
 models=()
-for m in examples/*/*.dnn ../shared/onnx/light/*.onnx ../shared/models/*.onnx; do
+for m in examples/*/*.dnn "$shared"/onnx/light/*.onnx "$shared"/models/*.onnx; do
   [ -f "$m" ] || continue
   if [ -n "$only" ] && ! [[ "$m" =~ $only ]]; then continue; fi
   models+=("$m")
@@ -162,7 +175,7 @@ column -t -s $'\t' "$rows" 2>/dev/null || cat "$rows"
 echo
 echo "== 4. ResNet-50 (random weights): DnnC on $device_backend against PyTorch eager FP32"
 if command -v python3 >/dev/null; then
-  resnet_args=(--dnnc "$dnnc" --out "$out/resnet50" --backend "$device_backend" --arch "$arch" --iters "$iters" --warmup "$warmup")
+  resnet_args=(--dnnc "$dnnc" --out "$out/resnet50" --backend "$device_backend" --arch "$arch" --iters "$iters" --warmup "$warmup" --shared "$shared")
   [ "$dry_run" = 1 ] && resnet_args+=(--dry-run)
   python3 scripts/gpu_check_resnet50.py "${resnet_args[@]}" || fail "resnet50 against PyTorch (see above)"
 elif [ "$dry_run" = 1 ]; then

@@ -26,6 +26,7 @@ def parse_args():
     p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--max-rel-l2", type=float, default=1e-3,
                    help="DnnC against PyTorch: two FP32 implementations, so the ONNX rtol, not the 1e-4 plan-to-plan bound")
+    p.add_argument("--shared", default=None, help="the shared test data directory (for the dry run's stand-in model)")
     p.add_argument("--dry-run", action="store_true", help="no GPU: PyTorch on the CPU, or skipped without torch")
     return p.parse_args()
 
@@ -213,7 +214,8 @@ def main():
 def dnnc_only(args, report):
     """The dry run's stand-in without torch: the same dnnc command line on the light ResNet-50."""
     here = os.path.dirname(os.path.abspath(__file__))
-    model = os.path.normpath(os.path.join(here, "..", "..", "shared", "onnx", "light", "light_resnet50.onnx"))
+    shared = args.shared or os.path.join(here, "..", "..", "shared")
+    model = os.path.normpath(os.path.join(shared, "onnx", "light", "light_resnet50.onnx"))
     if not os.path.exists(model):
         print(f"SKIP: {model} not found either")
         return 0
