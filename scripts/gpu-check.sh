@@ -149,6 +149,11 @@ for m in "${models[@]}"; do
   if ! "$dnnc" run "$m" --backend "$device_backend" "${common[@]}" --output-dir "$dir/$device_backend" \
       --bench "$iters" --warmup "$warmup" > "$dir/$device_backend.log" 2>&1; then
     tail -n 5 "$dir/$device_backend.log"
+    if [ "$device_backend" = cuda ]; then
+      # Kernels one at a time, each waited for: a fault then names its kernel and layers.
+      "$dnnc" run "$m" --backend cuda --no-graph "${common[@]}" --output-dir "$dir/cuda-no-graph" > "$dir/cuda-no-graph.log" 2>&1
+      echo "   again with --no-graph (exit $?):"; tail -n 5 "$dir/cuda-no-graph.log" | sed 's/^/   /'
+    fi
     fail "$name: run on $device_backend failed (see $dir/$device_backend.log)"
     printf '%s\tok\t-\t-\t-\t-\tFAIL\n' "$name" >> "$rows"
     continue
