@@ -59,6 +59,29 @@ public class GpuCheckScriptTests
     }
 
     [Fact]
+    public void A_difference_over_the_tolerance_fails_the_check()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string dir = Cli.TempDir();
+        string dnnc = DnncWrapper(dir);
+        // The same dnnc, except that compare accepts no difference at all: sim and the reference always differ a little.
+        string strict = Path.Combine(dir, "dnnc-strict");
+        File.WriteAllText(strict, $"#!/bin/sh\nif [ \"$1\" = compare ]; then exec '{dnnc}' compare \"$2\" \"$3\" --max-rel-l2 1e-12; fi\nexec '{dnnc}' \"$@\"\n");
+        File.SetUnixFileMode(strict, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var result = Bash("gpu-check.sh", new Dictionary<string, string>
+        {
+            ["DNNC"] = strict,
+            ["DNNC_GPU_CHECK_DRY_RUN"] = "1",
+            ["DNNC_GPU_CHECK_ONLY"] = "examples/mlp/",
+            ["DNNC_GPU_CHECK_ITERS"] = "1",
+        }, Path.Combine(dir, "check"));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("FAIL: mlp: sim and reference differ", result.Stdout);
+        Assert.EndsWith("\tFAIL", File.ReadAllLines(Path.Combine(dir, "check", "results.tsv"))[1]);
+    }
+
+    [Fact]
     public void Without_the_published_dnnc_the_check_says_how_to_make_it()
     {
         string dir = Cli.TempDir();
