@@ -63,6 +63,12 @@ public static class CommandRunner
             case DnnC.Compiler.Tensors.TensorFileException tensorFile:
                 PrintDiagnostics([Diag.TensorFile(tensorFile)]);
                 return ExitCodes.ModelErrors;
+            case DnnC.Runtime.Cuda.CudaException cuda:
+                PrintDiagnostics([CudaBackend.ToDiagnostic(cuda)]);
+                return ExitCodes.ModelErrors;
+            case DnnC.Runtime.Cuda.CudaLoadException load:
+                PrintDiagnostics([Diag.CudaLoadFailed(load.Message)]);
+                return ExitCodes.ModelErrors;
             case UsageException usage:
                 Console.Error.WriteLine($"dnnc: error: {usage.Message}");
                 return ExitCodes.Usage;

@@ -8,9 +8,9 @@ public static class ModelArgument
     /// The MODEL argument. System.CommandLine hands an unknown <c>--flag</c> to a positional
     /// argument, so a value that looks like an option is rejected here as a usage error.
     /// </summary>
-    public static Argument<string> Create(string description)
+    public static Argument<string> Create(string description, string name = "MODEL")
     {
-        var model = new Argument<string>("MODEL") { Description = description };
+        var model = new Argument<string>(name) { Description = description };
         model.Validators.Add(result =>
         {
             foreach (var token in result.Tokens)

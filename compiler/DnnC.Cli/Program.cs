@@ -8,5 +8,7 @@ var root = new RootCommand("dnnc: compiles neural-network models to fused CUDA k
     RunCommand.Create(),
     SimulateCommand.Create(),
     CheckCommand.Create(),
+    CompareCommand.Create(),
+    InfoCommand.Create(),
 };
 return CommandRunner.Execute(root, args);

@@ -1,65 +1,129 @@
 using System.CommandLine;
+using System.Diagnostics;
 using DnnC.Compiler.Build;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
 using DnnC.Compiler.Reference;
 using DnnC.Compiler.Tensors;
 using DnnC.Runtime;
+using DnnC.Runtime.Cuda;
 using DnnC.Simulator;
 
 namespace DnnC.Cli;
 
 /// <summary>
 /// <c>dnnc run MODEL --input [NAME=]FILE ...</c>: executes the model and writes one
-/// <c>output_&lt;i&gt;.pb</c> per graph output, in graph order, with the output's name set.
+/// <c>output_&lt;i&gt;.pb</c> per graph output, in graph order, with the output's name set. Every
+/// backend follows the same contract; cuda builds the plan for the GPU it finds (CudaBackend).
 /// </summary>
 public static class RunCommand
 {
     public static Command Create()
     {
         var model = ModelArgument.Create("a .dnn or .onnx model");
-        var inputs = new Option<string[]>("--input") { Description = "[NAME=]FILE: an input tensor (.pb TensorProto or .npy); unnamed inputs bind in graph order" };
-        var backend = new Option<string>("--backend") { Description = "reference|sim|cuda|auto", DefaultValueFactory = _ => "reference" }
+        var inputs = new Option<string[]>("--input")
+        {
+            Description = "[NAME=]FILE: an input tensor (.pb TensorProto or .npy); unnamed inputs bind in graph order. NAME=DIMxDIMx... fixes a dynamic input's shape",
+        };
+        var backend = new Option<string>("--backend") { Description = "reference|sim|cuda|auto (auto: cuda when a GPU and driver are present, else sim)", DefaultValueFactory = _ => "reference" }
             .AcceptOnlyFromAmong("reference", "sim", "cuda", "auto");
         var outputDir = new Option<string>("--output-dir") { Description = "where output_<i>.pb go (default: current directory)", DefaultValueFactory = _ => "." };
+        var noGraph = new Option<bool>("--no-graph") { Description = "cuda: launch kernels one by one, waiting for each, instead of replaying a CUDA graph (debugging)" };
+        var bench = new Option<int?>("--bench") { Description = "N: after the run, time N more executions and print one 'bench' line (cuda: CUDA-event-timed graph replays)" };
+        var warmup = new Option<int>("--warmup") { Description = "untimed executions before --bench's timed ones", DefaultValueFactory = _ => 10 };
+        var seed = new Option<int?>("--seed") { Description = "N: fill every input not given as a file with seeded random values, uniform in [-1, 1)" };
         var shared = new SharedOptions();
-        var command = new Command("run", "execute a model on input tensors") { model, inputs, backend, outputDir };
+        var command = new Command("run", "execute a model on input tensors") { model, inputs, backend, outputDir, noGraph, bench, warmup, seed };
         shared.AddTo(command);
         command.SetAction(parse => CommandRunner.Guard(() =>
         {
             var overrides = shared.Read(parse);
-            string chosen = parse.GetValue(backend)!;
-            if (chosen == "cuda")
-                throw new CompilationFailedException([Diag.BackendUnavailable(chosen, "the CUDA runtime is not implemented in this version; use --backend sim or reference")]);
-            if (chosen == "auto")
-            {
-                // No CUDA runtime yet, so auto means the simulator: the same plan the GPU would run.
-                chosen = "sim";
-                Console.Error.WriteLine("dnnc: --backend auto chose 'sim' (the CUDA runtime is not available in this version)");
-            }
+            var timing = new BenchRequest(parse.GetValue(bench), parse.GetValue(warmup));
+            if (timing.Iterations is < 1) throw new UsageException($"--bench takes a positive number of iterations, not {timing.Iterations}");
+            if (timing.Warmup < 0) throw new UsageException($"--warmup takes zero or more iterations, not {timing.Warmup}");
+            var (shapes, files) = RunInputs.Split(parse.GetValue(inputs) ?? []);
 
-            var diagnostics = new DiagnosticBag();
-            var graph = BuildPipeline.Load(parse.GetValue(model)!, overrides, diagnostics);
-            var feeds = BindInputs(graph, parse.GetValue(inputs) ?? [], diagnostics);
-            IReadOnlyDictionary<string, HostTensor> results;
-            if (chosen == "sim")
+            CudaDevice? device = null;
+            try
             {
-                var (optimized, plan) = SimulatorBackend.Lower(graph, diagnostics);
-                results = PlanSimulator.Run(plan, optimized.Weights.Items, feeds);
+                string chosen = Choose(parse.GetValue(backend)!, out device);
+                var diagnostics = new DiagnosticBag();
+                var graph = BuildPipeline.Load(parse.GetValue(model)!, overrides, diagnostics, shapes.Count > 0 ? shapes : null);
+                var feeds = BindInputs(graph, files, diagnostics, parse.GetValue(seed));
+                var (results, timed) = chosen switch
+                {
+                    "cuda" => RunOnGpu(device!, graph, feeds, !parse.GetValue(noGraph), timing, diagnostics),
+                    "sim" => RunOnSimulator(graph, feeds, timing, diagnostics),
+                    _ => RunOnHost(() => ReferenceExecutor.Run(graph, feeds), timing),
+                };
+                WriteOutputs(graph, results, parse.GetValue(outputDir)!);
+                CommandRunner.PrintDiagnostics(diagnostics.Items.Where(d => !d.IsError));
+                if (timed is not null)
+                    Console.WriteLine(BenchLine.Format(graph.Name, chosen, chosen == "cuda" ? device!.Info.Arch : "cpu", chosen == "cuda" && !parse.GetValue(noGraph), timed));
+                return ExitCodes.Ok;
             }
-            else
+            finally
             {
-                results = ReferenceExecutor.Run(graph, feeds);
+                device?.Dispose();
             }
-            WriteOutputs(graph, results, parse.GetValue(outputDir)!);
-            CommandRunner.PrintDiagnostics(diagnostics.Items.Where(d => !d.IsError));
-            return ExitCodes.Ok;
         }));
         return command;
     }
 
+    /// <summary>Resolves auto and opens the GPU for cuda; auto says on stderr what it chose and why.</summary>
+    private static string Choose(string requested, out CudaDevice? device)
+    {
+        device = null;
+        if (requested == "cuda")
+        {
+            device = CudaBackend.Open();
+            return "cuda";
+        }
+        if (requested != "auto") return requested;
+        if (CudaBackend.TryOpen(out device, out string reason))
+        {
+            Console.Error.WriteLine($"dnnc: --backend auto chose 'cuda': {CudaBackend.Describe(device!.Info)}");
+            return "cuda";
+        }
+        Console.Error.WriteLine($"dnnc: --backend auto chose 'sim' (the same kernel plan on the CPU): {reason}");
+        return "sim";
+    }
+
+    private static (IReadOnlyDictionary<string, HostTensor>, CudaTiming?) RunOnGpu(CudaDevice device, Graph graph,
+        IReadOnlyDictionary<string, HostTensor> feeds, bool useGraph, BenchRequest timing, DiagnosticBag diagnostics)
+    {
+        using var loaded = CudaBackend.Load(device, graph, useGraph, diagnostics);
+        var results = loaded.Run(feeds);
+        return (results, timing.Iterations is int n ? loaded.Time(timing.Warmup, n) : null);
+    }
+
+    private static (IReadOnlyDictionary<string, HostTensor>, CudaTiming?) RunOnSimulator(Graph graph,
+        IReadOnlyDictionary<string, HostTensor> feeds, BenchRequest timing, DiagnosticBag diagnostics)
+    {
+        var (optimized, plan) = SimulatorBackend.Lower(graph, diagnostics);
+        return RunOnHost(() => PlanSimulator.Run(plan, optimized.Weights.Items, feeds), timing);
+    }
+
+    /// <summary>Runs once for the outputs; with --bench, times further runs with a stopwatch.</summary>
+    private static (IReadOnlyDictionary<string, HostTensor>, CudaTiming?) RunOnHost(Func<IReadOnlyDictionary<string, HostTensor>> run, BenchRequest timing)
+    {
+        var results = run();
+        if (timing.Iterations is not int n) return (results, null);
+        for (int i = 0; i < timing.Warmup; i++) run();
+        var samples = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            run();
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        return (results, CudaTiming.FromSamples(timing.Warmup, samples));
+    }
+
+    private sealed record BenchRequest(int? Iterations, int Warmup);
+
     /// <summary>Reads every input file and checks it against the model before anything runs.</summary>
-    internal static Dictionary<string, HostTensor> BindInputs(Graph graph, string[] flags, DiagnosticBag diagnostics)
+    internal static Dictionary<string, HostTensor> BindInputs(Graph graph, string[] flags, DiagnosticBag diagnostics, int? seed = null)
     {
         var feeds = new Dictionary<string, HostTensor>();
         int positional = 0;
@@ -94,6 +158,16 @@ public static class RunCommand
                 diagnostics.Add(Diag.InputShapeMismatch(path, name, declared.ToString(), tensor.ShapeText));
             else if (!feeds.TryAdd(name, tensor))
                 diagnostics.Add(Diag.BadInputBinding(flag, $"input '{name}' is given twice"));
+        }
+        if (seed is int s && !diagnostics.HasErrors)
+        {
+            // Drawn for every input in graph order, given or not, so a file for one input does not shift the others' values.
+            var random = new Random(s);
+            foreach (var input in graph.Inputs)
+            {
+                var values = RunInputs.Seeded(input, random);
+                feeds.TryAdd(input.Name, values);
+            }
         }
         foreach (var missing in graph.Inputs.Where(i => !feeds.ContainsKey(i.Name)))
             if (!diagnostics.HasErrors)

@@ -74,14 +74,6 @@ public class RunCommandTests
         Assert.Contains("declared", result.Stderr);
     }
 
-    [Fact]
-    public void Backends_that_do_not_exist_yet_say_so()
-    {
-        var result = Cli.Run("run", Cli.Example("mlp"), "--backend", "cuda");
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("not available", result.Stderr);
-    }
-
     [Theory]
     [InlineData("sim")]
     [InlineData("auto")]

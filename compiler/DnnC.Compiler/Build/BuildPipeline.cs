@@ -53,6 +53,12 @@ public static class BuildPipeline
         Action<string, Graph>? afterPass = null, IReadOnlyDictionary<string, int[]>? inputShapes = null)
     {
         var source = Load(modelPath, overrides, diagnostics, inputShapes);
+        return Build(source, diagnostics, afterPass);
+    }
+
+    /// <summary>Builds a model already loaded (and checked) by <see cref="Load"/>, for its own targets.</summary>
+    public static BuildResult Build(Graph source, DiagnosticBag diagnostics, Action<string, Graph>? afterPass = null)
+    {
         var (optimized, reports) = Optimize(source, afterPass);
         var target = GpuTarget.ForArch(source.Options.Targets[0]);
         var plan = PlanLowering.Lower(optimized, target, diagnostics);

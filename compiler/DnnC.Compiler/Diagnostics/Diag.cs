@@ -6,7 +6,8 @@ namespace DnnC.Compiler.Diagnostics;
 /// The diagnostic catalog: one typed factory per code, split into partial files by stage.
 /// Code ranges: DNN1xxx syntax and binding (Diag.Syntax.cs), DNN2xxx shapes and IR
 /// (Diag.Ir.cs), DNN3xxx weights and tensor files (Diag.Io.cs), DNN4xxx passes and lowering,
-/// DNN5xxx code generation, DNN6xxx ONNX import, DNN7xxx simulator (Diag.Simulator.cs), DNN9xxx command line.
+/// DNN5xxx code generation, DNN6xxx ONNX import, DNN7xxx simulator (Diag.Simulator.cs), DNN8xxx CUDA runtime
+/// (Diag.Cuda.cs), DNN9xxx command line.
 /// </summary>
 public static partial class Diag
 {

@@ -34,7 +34,7 @@ public sealed unsafe class CudaDevice : IDisposable
         device = null;
         if (!CudaLibraryResolver.TryLoad(CudaLibraryResolver.Driver, out _, out string probe))
         {
-            reason = $"no CUDA driver found: {probe}";
+            reason = $"no CUDA driver was found: {probe}";
             return false;
         }
         int result = CudaDriverNative.Init(0);

@@ -12,6 +12,9 @@ public sealed class CudaException(string call, int result, string name, string t
     public string Call { get; } = call;
     public int Result { get; } = result;
     public string ErrorName { get; } = name;
+    public string ErrorText { get; } = text;
+    public string? Kernel { get; } = kernel;
+    public string? Layers { get; } = layers;
 
     private static string Format(string call, int result, string name, string text, string? kernel, string? layers) =>
         $"{call} failed with {name} ({result}): {text}" +

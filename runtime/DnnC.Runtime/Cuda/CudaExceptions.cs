@@ -30,3 +30,9 @@ public sealed class NvrtcCompileException(string programName, string log, IReadO
         return $"NVRTC failed to compile '{programName}' {where}:\n{log}";
     }
 }
+
+/// <summary>
+/// A model cannot be loaded on this GPU for a reason the user can act on: no binary for its
+/// architecture, or not enough free device memory. The message says which and what to do.
+/// </summary>
+public sealed class CudaLoadException(string message) : Exception(message);

@@ -14,14 +14,21 @@ public static class CudaLibraryResolver
     public const string Nvrtc = "nvrtc";
     public const string Driver = "cuda";
 
+    // Bare names first (LD_LIBRARY_PATH and the loader cache decide), then the toolkit's default
+    // install directory, which a CUDA toolkit does not add to the loader path by itself.
     private static readonly Dictionary<string, string[]> Candidates = new()
     {
-        [Nvrtc] = ["libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so", "nvrtc64_130_0.dll", "nvrtc64_120_0.dll", "nvrtc64_112_0.dll"],
+        [Nvrtc] =
+        [
+            "libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so",
+            "/usr/local/cuda/lib64/libnvrtc.so.13", "/usr/local/cuda/lib64/libnvrtc.so.12", "/usr/local/cuda/lib64/libnvrtc.so",
+            "nvrtc64_130_0.dll", "nvrtc64_120_0.dll", "nvrtc64_112_0.dll",
+        ],
         [Driver] = ["libcuda.so.1", "libcuda.so", "nvcuda.dll"],
     };
 
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<string, nint> Loaded = new();
+    private static readonly Dictionary<string, (nint Handle, string File)> Loaded = new();
     private static bool _registered;
 
     /// <summary>The file names probed for a logical library, in order.</summary>
@@ -39,23 +46,39 @@ public static class CudaLibraryResolver
         EnsureRegistered();
         lock (Gate)
         {
-            if (Loaded.TryGetValue(library, out handle))
+            if (Loaded.TryGetValue(library, out var loaded))
             {
+                handle = loaded.Handle;
                 reason = "";
                 return true;
             }
-            foreach (string candidate in Candidates[library])
+            if (!TryLoadFirst(Candidates[library], out handle, out string file, out reason)) return false;
+            Loaded[library] = (handle, file);
+            return true;
+        }
+    }
+
+    /// <summary>The file that was loaded for a logical library, or null when it has not been loaded.</summary>
+    public static string? LoadedFile(string library)
+    {
+        lock (Gate) return Loaded.TryGetValue(library, out var loaded) ? loaded.File : null;
+    }
+
+    /// <summary>Loads the first candidate that loads; otherwise a reason naming every candidate tried.</summary>
+    internal static bool TryLoadFirst(IReadOnlyList<string> candidates, out nint handle, out string file, out string reason)
+    {
+        foreach (string candidate in candidates)
+        {
+            if (NativeLibrary.TryLoad(candidate, out handle))
             {
-                if (NativeLibrary.TryLoad(candidate, out handle))
-                {
-                    Loaded[library] = handle;
-                    reason = "";
-                    return true;
-                }
+                file = candidate;
+                reason = "";
+                return true;
             }
         }
         handle = 0;
-        reason = $"none of {string.Join(", ", Candidates[library])} could be loaded " +
+        file = "";
+        reason = $"none of {string.Join(", ", candidates)} could be loaded " +
                  "(help: install the CUDA toolkit or driver, or add its lib directory to LD_LIBRARY_PATH)";
         return false;
     }

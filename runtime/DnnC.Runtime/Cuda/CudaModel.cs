@@ -41,30 +41,30 @@ public sealed unsafe class CudaModel : IDisposable
     /// <summary>
     /// Loads the cubin built for the device's architecture, or JIT-compiles the PTX when only a
     /// newer GPU is present; checks that the arena fits in free device memory before allocating.
+    /// The arena starts NaN-filled, as in the simulator, so a read of memory nobody wrote shows
+    /// up in the outputs of both instead of as a silent difference between them.
     /// </summary>
     public static CudaModel Load(CudaDevice device, KernelPlan plan, IReadOnlyDictionary<string, byte[]> cubins, string? ptx,
-        IReadOnlyDictionary<string, HostTensor> weights, bool useGraph = true)
+        IReadOnlyDictionary<string, HostTensor> weights, bool useGraph = true, string? ptxArch = null)
     {
-        byte[] image = cubins.TryGetValue(device.Info.Arch, out var cubin)
-            ? cubin
-            : ptx is not null
-                ? System.Text.Encoding.UTF8.GetBytes(ptx + "\0")
-                : throw new InvalidOperationException(
-                    $"the model was built for {string.Join(", ", cubins.Keys)} but the GPU is {device.Info.Arch} and no PTX was kept; rebuild with --target {device.Info.Arch}");
-
-        long needed = plan.ActivationArenaBytes + plan.WeightBytes;
-        long free = device.FreeBytes();
-        if (needed > free)
-            throw new InvalidOperationException($"the model needs {needed} bytes of device memory (arena {plan.ActivationArenaBytes}, weights {plan.WeightBytes}) but only {free} are free");
+        var image = CudaLoadChecks.SelectImage(device.Info.Arch, cubins, ptx, ptxArch);
+        CudaLoadChecks.CheckFits(plan.ActivationArenaBytes, plan.WeightBytes, device.FreeBytes(), device.Info.Name);
 
         nint module;
-        fixed (byte* p = image) CudaCheck.Check(CudaDriverNative.ModuleLoadData(out module, p), "cuModuleLoadData");
+        fixed (byte* p = image.Bytes) CudaCheck.Check(CudaDriverNative.ModuleLoadData(out module, p), $"cuModuleLoadData({image.Description})");
         CudaCheck.Check(CudaDriverNative.MemAlloc(out ulong arena, (nuint)Math.Max(256, plan.ActivationArenaBytes)), "cuMemAlloc(arena)");
+        CudaCheck.Check(CudaDriverNative.MemsetD32(arena, QuietNaNBits, (nuint)(Math.Max(256, plan.ActivationArenaBytes) / sizeof(float))), "cuMemsetD32(arena)");
         CudaCheck.Check(CudaDriverNative.MemAlloc(out ulong blob, (nuint)Math.Max(256, plan.WeightBytes)), "cuMemAlloc(weights)");
         foreach (var v in plan.Values.Where(v => v.Kind == ValueKind.Weight && v.AliasOf is null))
             Upload(blob + (ulong)v.WeightOffset, weights[v.WeightKey!].Data);
-        return new CudaModel(device, plan, module, arena, blob, useGraph);
+        return new CudaModel(device, plan, module, arena, blob, useGraph) { Image = image.Description };
     }
+
+    /// <summary>The float32 quiet NaN the simulator fills its arena with.</summary>
+    private const uint QuietNaNBits = 0x7FC0_0000;
+
+    /// <summary>What was loaded: "cubin sm_90", or the PTX that was JIT-compiled.</summary>
+    public string Image { get; private init; } = "";
 
     public IReadOnlyDictionary<string, HostTensor> Run(IReadOnlyDictionary<string, HostTensor> inputs)
     {
@@ -85,26 +85,35 @@ public sealed unsafe class CudaModel : IDisposable
         return outputs;
     }
 
-    /// <summary>Median milliseconds of <paramref name="iterations"/> CUDA-event-timed executions after a warm-up.</summary>
-    public double MedianMilliseconds(int warmup, int iterations)
+    /// <summary>
+    /// Times <paramref name="iterations"/> executions (graph replays unless the model launches one
+    /// by one), each between two CUDA events, after <paramref name="warmup"/> untimed ones.
+    /// </summary>
+    public CudaTiming Time(int warmup, int iterations)
     {
+        if (iterations < 1) throw new ArgumentOutOfRangeException(nameof(iterations), "at least one timed iteration");
         for (int i = 0; i < warmup; i++) Execute();
         CudaCheck.Check(CudaDriverNative.EventCreate(out nint start, 0), "cuEventCreate");
         CudaCheck.Check(CudaDriverNative.EventCreate(out nint end, 0), "cuEventCreate");
-        var times = new List<double>();
-        for (int i = 0; i < iterations; i++)
+        try
         {
-            CudaCheck.Check(CudaDriverNative.EventRecord(start, _device.Stream), "cuEventRecord");
-            Execute();
-            CudaCheck.Check(CudaDriverNative.EventRecord(end, _device.Stream), "cuEventRecord");
-            CudaCheck.Check(CudaDriverNative.EventSynchronize(end), "cuEventSynchronize");
-            CudaCheck.Check(CudaDriverNative.EventElapsedTime(out float ms, start, end), "cuEventElapsedTime");
-            times.Add(ms);
+            var times = new double[iterations];
+            for (int i = 0; i < iterations; i++)
+            {
+                CudaCheck.Check(CudaDriverNative.EventRecord(start, _device.Stream), "cuEventRecord");
+                Execute();
+                CudaCheck.Check(CudaDriverNative.EventRecord(end, _device.Stream), "cuEventRecord");
+                CudaCheck.Check(CudaDriverNative.EventSynchronize(end), "cuEventSynchronize");
+                CudaCheck.Check(CudaDriverNative.EventElapsedTime(out float ms, start, end), "cuEventElapsedTime");
+                times[i] = ms;
+            }
+            return CudaTiming.FromSamples(warmup, times);
         }
-        CudaDriverNative.EventDestroy(start);
-        CudaDriverNative.EventDestroy(end);
-        times.Sort();
-        return times[times.Count / 2];
+        finally
+        {
+            CudaDriverNative.EventDestroy(start);
+            CudaDriverNative.EventDestroy(end);
+        }
     }
 
     private void Execute()
@@ -126,7 +135,9 @@ public sealed unsafe class CudaModel : IDisposable
 
     private void LaunchAll()
     {
-        var launcher = new StreamLauncher(_device.Stream, _functions);
+        // One by one (no graph) is the debugging mode: wait for each kernel, so that a fault is
+        // reported against the kernel and layers that caused it rather than at a later call.
+        var launcher = new StreamLauncher(_device.Stream, _functions, synchronizeEach: !_useGraph);
         foreach (var launch in _launches) launcher.Launch(launch);
     }
 
@@ -146,7 +157,7 @@ public sealed unsafe class CudaModel : IDisposable
     }
 
     /// <summary>Issues launches on a stream with cuLaunchKernel.</summary>
-    private sealed class StreamLauncher(nint stream, IReadOnlyDictionary<string, nint> functions) : IKernelLauncher
+    private sealed class StreamLauncher(nint stream, IReadOnlyDictionary<string, nint> functions, bool synchronizeEach) : IKernelLauncher
     {
         public void Launch(KernelLaunch launch)
         {
@@ -155,6 +166,8 @@ public sealed unsafe class CudaModel : IDisposable
             CudaCheck.Check(CudaDriverNative.LaunchKernel(functions[launch.Kernel],
                 (uint)c.GridX, (uint)c.GridY, (uint)c.GridZ, (uint)c.BlockX, (uint)c.BlockY, (uint)c.BlockZ,
                 (uint)c.SharedBytes, stream, args.Pointers, null), "cuLaunchKernel", launch.Kernel, launch.Layers);
+            if (synchronizeEach)
+                CudaCheck.Check(CudaDriverNative.StreamSynchronize(stream), "cuStreamSynchronize", launch.Kernel, launch.Layers);
         }
     }
 }

@@ -107,7 +107,7 @@ public class LaunchTranslationTests
         if (CudaLibraryResolver.TryLoad(CudaLibraryResolver.Driver, out _, out _)) return; // a GPU machine: nothing to check here
         Assert.False(CudaDevice.TryOpen(0, out var device, out string reason));
         Assert.Null(device);
-        Assert.Contains("no CUDA driver found", reason);
+        Assert.Contains("no CUDA driver was found", reason);
         Assert.Contains("libcuda.so.1", reason);
     }
 }
