@@ -6,17 +6,20 @@ using DnnC.Compiler.Targets;
 
 namespace DnnC.Cli;
 
-/// <summary><c>dnnc check MODEL</c>: everything up to the kernel plan, without NVRTC; prints diagnostics only.</summary>
+/// <summary><c>dnnc check MODEL [--input NAME=DIMS]...</c>: everything up to the kernel plan, without NVRTC; prints diagnostics only.</summary>
 public static class CheckCommand
 {
     public static Command Create()
     {
         var model = ModelArgument.Create("a .dnn or .onnx model");
-        var command = new Command("check", "check a model for errors without generating code") { model };
+        // The same --input NAME=DIMS as build, so the DNN6010 help ("fix it with --input") works here too.
+        var inputs = new Option<string[]>("--input") { Description = "NAME=DIMxDIMx... fixes an input's shape" };
+        var command = new Command("check", "check a model for errors without generating code") { model, inputs };
         command.SetAction(parse => CommandRunner.Guard(() =>
         {
             var diagnostics = new DiagnosticBag();
-            var graph = BuildPipeline.Load(parse.GetValue(model)!, new(), diagnostics);
+            var shapes = InputShapes.Parse(parse.GetValue(inputs) ?? []);
+            var graph = BuildPipeline.Load(parse.GetValue(model)!, new(), diagnostics, shapes);
             var (optimized, _) = BuildPipeline.Optimize(graph);
             var plan = PlanLowering.Lower(optimized, GpuTarget.ForArch(graph.Options.Targets[0]), diagnostics);
             CommandRunner.PrintDiagnostics(diagnostics.Items);

@@ -96,4 +96,16 @@ public class CliErrorTests
         Assert.Equal(1, bad.ExitCode);
         AssertNoStackTrace(bad);
     }
+
+    [Fact]
+    public void Check_takes_the_input_shapes_its_dynamic_dimension_error_asks_for()
+    {
+        string model = Path.Combine(Cli.RepoRoot, "..", "shared", "models", "ppocr_mobile_v2_cls.onnx");
+        var unset = Cli.Run("check", model);
+        Assert.Equal(1, unset.ExitCode);
+        Assert.Contains("--input x=", unset.Stderr + unset.Stdout);
+        var fixedShape = Cli.Run("check", model, "--input", "x=1x3x48x192");
+        Assert.True(fixedShape.ExitCode == 0, fixedShape.ToString());
+        Assert.Contains("ok", fixedShape.Stdout);
+    }
 }
