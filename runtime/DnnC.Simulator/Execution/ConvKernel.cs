@@ -108,6 +108,8 @@ internal static class ConvKernel
             int tHi = Math.Clamp(CeilDiv(hi - w0, sw), tLo, length);
             piece[..tLo].Clear();
             piece[tHi..].Clear();
+            // A piece wholly in the right padding of the last row would start past the plane's end.
+            if (tHi == tLo) return;
             int source = (h + dh) * _s.W + w0 + dw;
             if (sw == 1) plane.Slice(source + tLo, tHi - tLo).CopyTo(piece[tLo..tHi]);
             else for (int t = tLo; t < tHi; t++) piece[t] = plane[source + t * sw];
