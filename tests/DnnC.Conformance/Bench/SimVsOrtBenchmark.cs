@@ -26,12 +26,12 @@ public static class SimVsOrtBenchmark
     public const string Model = "light_resnet50";
     private static readonly int[] InputShape = [1, 3, 224, 224];
 
-    public const string Usage = "usage: dotnet run --project tests/DnnC.Conformance -c Release -- bench-sim-vs-ort [--runs N] [--seed S] [--keep DIR]";
+    public const string Usage = "usage: dotnet run --project tests/DnnC.Conformance -c Release -- bench-sim-vs-ort [--runs N] [--warmup N] [--seed S] [--keep DIR]";
 
     /// <summary>The <c>bench-sim-vs-ort</c> command: arguments after its name.</summary>
     public static int Command(IReadOnlyList<string> args)
     {
-        int runs = 10;
+        int runs = 10, warmup = 5;
         ulong seed = 42;
         string? keep = null;
         for (int i = 0; i < args.Count; i++)
@@ -40,6 +40,7 @@ public static class SimVsOrtBenchmark
             bool ok = args[i] switch
             {
                 "--runs" => int.TryParse(value, CultureInfo.InvariantCulture, out runs) && runs > 0,
+                "--warmup" => int.TryParse(value, CultureInfo.InvariantCulture, out warmup) && warmup >= 0,
                 "--seed" => ulong.TryParse(value, CultureInfo.InvariantCulture, out seed),
                 "--keep" => (keep = value) is { Length: > 0 },
                 _ => false,
@@ -52,10 +53,10 @@ public static class SimVsOrtBenchmark
             }
             i++;
         }
-        return Run(runs, seed, keep is null ? null : Path.GetFullPath(keep));
+        return Run(runs, warmup, seed, keep is null ? null : Path.GetFullPath(keep));
     }
 
-    public static int Run(int runs, ulong seed, string? keepDirectory)
+    public static int Run(int runs, int warmup, ulong seed, string? keepDirectory)
     {
         if (OnnxRuntime.Unavailable() is { } missing)
         {
@@ -74,11 +75,11 @@ public static class SimVsOrtBenchmark
             var input = RandomInput(seed);
             TensorFiles.WriteTensorProto(inputPath, "", input);
 
-            var (simMedian, simRuns, simOutput) = TimeSimulator(model, input, runs);
-            var (ortMedian, ortRuns) = TimeOnnxRuntime(modelPath, inputPath, runs);
+            var (simMedian, simRuns, simOutput) = TimeSimulator(model, input, runs, warmup);
+            var (ortMedian, ortRuns) = TimeOnnxRuntime(modelPath, inputPath, runs, warmup);
             double error = RelativeL2(OnnxRuntime.Run(model.ToByteArray(), [input])[0].Values, simOutput);
 
-            Console.WriteLine($"model: {Model} with random weights (seed {seed}), input 1x3x224x224, {runs} timed runs each, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"model: {Model} with random weights (seed {seed}), input 1x3x224x224, {runs} timed runs after {warmup} warm-ups each, {Environment.ProcessorCount} cores");
             Console.WriteLine($"sim (dnnc run --backend sim, in process): median {Ms(simMedian)} ms, min {Ms(simRuns.Min())} ms; runs {string.Join(" ", simRuns.Select(Ms))}");
             Console.WriteLine($"ONNX Runtime CPU (onnxruntime-node):     median {Ms(ortMedian)} ms, min {Ms(ortRuns.Min())} ms; runs {string.Join(" ", ortRuns.Select(Ms))}");
             Console.WriteLine($"sim / ORT: {(simMedian / ortMedian).ToString("0.00", CultureInfo.InvariantCulture)}x by median, " +
@@ -93,7 +94,7 @@ public static class SimVsOrtBenchmark
         }
     }
 
-    private static (double Median, double[] Runs, double[] Output) TimeSimulator(ModelProto model, HostTensor input, int runs)
+    private static (double Median, double[] Runs, double[] Output) TimeSimulator(ModelProto model, HostTensor input, int runs, int warmup)
     {
         var diagnostics = new DiagnosticBag();
         var graph = OnnxImporter.Load(model.ToByteArray(), Model + ".onnx", new Dictionary<string, int[]>(), diagnostics)
@@ -101,8 +102,9 @@ public static class SimVsOrtBenchmark
         var (optimized, plan) = BuildPipeline.Lower(graph, diagnostics);
         var feeds = new Dictionary<string, HostTensor> { [graph.Inputs[0].Name] = input };
         var weights = optimized.Weights.Items;
-        // Two warm-ups: JIT, and the weight panels the simulator packs once per weight.
-        for (int i = 0; i < 2; i++) PlanSimulator.Run(plan, weights, feeds);
+        // Warm-ups: the weight panels the simulator packs once per weight, and .NET's tiered JIT, which runs the first
+        // few inferences in quick-to-compile code and swaps in optimized code in the background.
+        for (int i = 0; i < warmup; i++) PlanSimulator.Run(plan, weights, feeds);
         var times = new double[runs];
         IReadOnlyDictionary<string, HostTensor> outputs = null!;
         for (int i = 0; i < runs; i++)
@@ -115,10 +117,10 @@ public static class SimVsOrtBenchmark
         return (Median(times), times, first.Data.Select(v => (double)v).ToArray());
     }
 
-    private static (double Median, double[] Runs) TimeOnnxRuntime(string modelPath, string inputPath, int runs)
+    private static (double Median, double[] Runs) TimeOnnxRuntime(string modelPath, string inputPath, int runs, int warmup)
     {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(OnnxRuntime.Directory, "bench_model.mjs"), modelPath, inputPath, runs.ToString(CultureInfo.InvariantCulture), "2" })
+        foreach (var arg in new[] { Path.Combine(OnnxRuntime.Directory, "bench_model.mjs"), modelPath, inputPath, runs.ToString(CultureInfo.InvariantCulture), warmup.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
         var stderr = process.StandardError.ReadToEndAsync();
