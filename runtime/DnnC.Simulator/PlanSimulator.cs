@@ -13,12 +13,13 @@ public sealed record SimulationResult(IReadOnlyDictionary<string, HostTensor> Ou
 /// Executes a <see cref="KernelPlan"/> on the CPU the way the GPU runtime does: one activation
 /// arena laid out at the plan's offsets (NaN-filled, so a read of memory nobody wrote shows up in
 /// the outputs, and a buffer-planning bug corrupts results here exactly as it would on the GPU),
-/// weights read in place, kernels run in plan order with FP32 accumulation.
+/// weights read in place (through their encoding: see <see cref="EncodedWeights"/>), kernels run in plan order
+/// with each kernel's precision (<see cref="PlanKernel.Numerics"/>) and FP32 accumulation.
 /// </summary>
 public static class PlanSimulator
 {
     /// <summary>Runs the plan. Weights are keyed by <see cref="PlanValue.WeightKey"/>, inputs by the input value's name;
-    /// outputs come back keyed by <see cref="PlanOutput.Name"/>.</summary>
+    /// outputs come back keyed by <see cref="PlanOutput.Name"/>. <paramref name="numerics"/> overrides the plan's precision per kernel.</summary>
     public static IReadOnlyDictionary<string, HostTensor> Run(
         KernelPlan plan,
         IReadOnlyDictionary<string, HostTensor> weights,
@@ -61,7 +62,7 @@ public static class PlanSimulator
 
         foreach (var kernel in plan.Kernels)
         {
-            var kernelNumerics = numerics?.Invoke(kernel) ?? KernelNumerics.Fp32;
+            var kernelNumerics = numerics?.Invoke(kernel) ?? KernelNumerics.For(kernel.Numerics);
             var args = kernel.Args.Select(id => Resolve(plan, id, arena, weights, kernelNumerics)).ToArray();
             var context = new KernelContext(kernel, args, [.. plan.Value(kernel.Args[0]).Shape], kernelNumerics);
             observe?.Invoke(kernel, context);

@@ -8,11 +8,14 @@ namespace DnnC.Conformance;
 /// dotnet run --project tests/DnnC.Conformance -c Release -- [--suite PATH] [--backend NAME]...
 ///   [--filter SUBSTRING] [--timeout SECONDS] [--no-bake] [--verbose] [--write-docs]
 /// Exit code 0: no committed passing case regressed; 1: some did; 2: bad arguments or no suite.
+/// <c>bench-sim-vs-ort [--runs N] [--seed S] [--keep DIR]</c> instead times the simulator against ONNX Runtime
+/// (<see cref="Bench.SimVsOrtBenchmark"/>; scripts/bench-sim-vs-ort.sh).
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "bench-sim-vs-ort") return Bench.SimVsOrtBenchmark.Command(args[1..]);
         var parsed = CommandLine.Parse(args);
         if (parsed.Error is not null)
         {

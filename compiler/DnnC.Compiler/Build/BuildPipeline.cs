@@ -49,6 +49,17 @@ public static class BuildPipeline
         return (manager.Run(graph, context), context.Reports);
     }
 
+    /// <summary>
+    /// Optimizes and lowers for the model's first target: the plan <c>dnnc build</c> emits, and the one the
+    /// simulator runs (<c>dnnc run --backend sim</c>, <c>dnnc simulate</c> and the conformance runner).
+    /// </summary>
+    public static (Graph Optimized, KernelPlan Plan) Lower(Graph source, DiagnosticBag diagnostics)
+    {
+        var (optimized, _) = Optimize(source);
+        var plan = PlanLowering.Lower(optimized, GpuTarget.ForArch(source.Options.Targets[0]), diagnostics);
+        return (optimized, plan);
+    }
+
     public static BuildResult Build(string modelPath, CompileOverrides overrides, DiagnosticBag diagnostics,
         Action<string, Graph>? afterPass = null, IReadOnlyDictionary<string, int[]>? inputShapes = null)
     {

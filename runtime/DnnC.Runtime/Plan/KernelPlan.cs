@@ -62,10 +62,31 @@ public sealed record LaunchConfig(int GridX, int GridY, int GridZ, int BlockX, i
 /// <summary>
 /// One fused kernel. <see cref="Name"/> is generated (k0, k1, ...) and safe for CUDA source;
 /// <see cref="Layers"/> holds the source layer names it covers, for reports only.
+/// <see cref="Numerics"/> is its precision and weight encoding; omitted, it is FP32 dense.
 /// </summary>
 public sealed record PlanKernel(
     string Name,
     KernelSpec Spec,
     EquatableArray<int> Args,
     EquatableArray<string> Layers,
-    LaunchConfig Launch);
+    LaunchConfig Launch,
+    PlanNumerics? Numerics = null)
+{
+    private readonly PlanNumerics _numerics = CheckNumerics(Spec, Numerics ?? PlanNumerics.Fp32Dense);
+
+    public PlanNumerics Numerics
+    {
+        get => _numerics;
+        init => _numerics = CheckNumerics(Spec, value ?? PlanNumerics.Fp32Dense);
+    }
+
+    /// <summary>The argument index of the weight operand an encoding applies to: the conv's filters, the GEMM's B.</summary>
+    public const int EncodedWeightArg = 2;
+
+    private static PlanNumerics CheckNumerics(KernelSpec spec, PlanNumerics numerics)
+    {
+        if (numerics.Encoding != WeightEncoding.Dense && spec is not (ConvSpec or GemmSpec))
+            throw new ArgumentException($"a {spec.Template} kernel has no weight operand to encode as {numerics.Encoding}");
+        return numerics;
+    }
+}

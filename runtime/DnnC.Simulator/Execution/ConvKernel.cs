@@ -8,14 +8,16 @@ namespace DnnC.Simulator.Execution;
 /// Convolution, NCHW, as the plan defines it. Per (image, group) it is the implicit GEMM
 /// out[Kg × Ho·Wo] = W[Kg × Cg·R·S] · X̂[Cg·R·S × Ho·Wo], where X̂ (im2col of the input, with padding,
 /// dilation and the fused input shift) is never materialised: each Kc × Nc panel is gathered while
-/// packing. Depthwise convs (one input and one output channel per group) use a direct kernel.
+/// packing. Depthwise convs (one input and one output channel per group) with dense weights use a direct
+/// kernel; encoded weights (2:4, ternary) always go through the GEMM, which reads them via <see cref="EncodedWeights"/>.
 /// </summary>
 internal static class ConvKernel
 {
     public static void Run(ConvSpec spec, KernelContext context)
     {
         int cg = spec.C / spec.Groups, kg = spec.K / spec.Groups;
-        if (cg == 1 && kg == 1 && spec.InputShift == 0) RunDepthwise(spec, context);
+        bool dense = context.Kernel.Numerics.Encoding == WeightEncoding.Dense;
+        if (dense && cg == 1 && kg == 1 && spec.InputShift == 0) RunDepthwise(spec, context);
         else PackedGemm.Run(new ConvProblem(spec, context));
     }
 
@@ -26,6 +28,7 @@ internal static class ConvKernel
         private readonly TensorRef _x;
         private readonly TensorRef _bias;
         private readonly float[] _packedWeights;
+        private readonly float[]? _filterScales;
         private readonly EpilogueApplier _epilogue;
         private readonly int _cg, _kg, _plane, _spatial;
 
@@ -39,7 +42,9 @@ internal static class ConvKernel
             _spatial = spec.Ho * spec.Wo;
             _x = context.Arg(1);
             _bias = spec.HasBias ? context.Arg(3) : default;
-            _packedWeights = WeightPanels.Get(context.Arg(2), spec.Groups, _kg, _cg * spec.R * spec.S);
+            var weights = EncodedWeights.Resolve(context);
+            _packedWeights = WeightPanels.Get(weights.Weights, spec.Groups, _kg, _cg * spec.R * spec.S);
+            _filterScales = weights.FilterScales;
             _epilogue = new EpilogueApplier(spec.Epilogue, spec.Operands, context, context.OutputShape);
         }
 
@@ -83,6 +88,7 @@ internal static class ConvKernel
                     done += length;
                 }
             }
+            _context.Load(dest[..(PackedGemm.CeilDiv(nc, nr) * nr * kc)]);
         }
 
         /// <summary>X̂ for output row <paramref name="ho"/>, columns wo.. of one tap (r, s), into <paramref name="piece"/>.</summary>
@@ -102,6 +108,8 @@ internal static class ConvKernel
             int tHi = Math.Clamp(CeilDiv(hi - w0, sw), tLo, length);
             piece[..tLo].Clear();
             piece[tHi..].Clear();
+            // A piece wholly in the right padding of the last row would start past the plane's end.
+            if (tHi == tLo) return;
             int source = (h + dh) * _s.W + w0 + dw;
             if (sw == 1) plane.Slice(source + tLo, tHi - tLo).CopyTo(piece[tLo..tHi]);
             else for (int t = tLo; t < tHi; t++) piece[t] = plane[source + t * sw];
@@ -111,6 +119,7 @@ internal static class ConvKernel
         {
             int image = batch / _s.Groups, group = batch % _s.Groups;
             int channel = group * _kg + m;
+            if (_filterScales is not null) TensorPrimitives.Multiply(row, _filterScales[channel], row);
             if (_s.HasBias) TensorPrimitives.Add(row, _bias[channel], row);
             long flat = ((long)image * _s.K + channel) * _spatial + n0;
             _epilogue.Apply(row, flat);

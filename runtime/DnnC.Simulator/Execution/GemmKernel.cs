@@ -3,12 +3,16 @@ using DnnC.Runtime.Plan;
 
 namespace DnnC.Simulator.Execution;
 
-/// <summary>GEMM as the plan defines it: out[b, m, n] = Σ_k A[b, m, k] · B[b, k, n] (+ bias[n]), then the epilogue.</summary>
+/// <summary>
+/// GEMM as the plan defines it: out[b, m, n] = Σ_k A[b, m, k] · B[b, k, n] (+ bias[n]), then the epilogue.
+/// B is read through the kernel's weight encoding; a ternary B multiplies by codes and scales each output column once.
+/// </summary>
 internal sealed class GemmKernel : GemmProblem
 {
     private readonly GemmSpec _s;
     private readonly KernelContext _context;
     private readonly TensorRef _a, _b, _bias;
+    private readonly float[]? _columnScales;
     private readonly EpilogueApplier _epilogue;
 
     private GemmKernel(GemmSpec spec, KernelContext context)
@@ -16,7 +20,9 @@ internal sealed class GemmKernel : GemmProblem
         _s = spec;
         _context = context;
         _a = context.Arg(1);
-        _b = context.Arg(2);
+        var weights = EncodedWeights.Resolve(context);
+        _b = weights.Weights;
+        _columnScales = weights.FilterScales;
         _bias = spec.HasBias ? context.Arg(3) : default;
         _epilogue = new EpilogueApplier(spec.Epilogue, spec.Operands, context, context.OutputShape);
     }
@@ -40,6 +46,7 @@ internal sealed class GemmKernel : GemmProblem
             int r = i % mr;
             for (int kk = 0; kk < kc; kk++) strip[kk * mr + r] = row[kk];
         }
+        _context.Load(dest[..(strips * mr * kc)]);
     }
 
     public override void PackB(int batch, int k0, int kc, int n0, int nc, Span<float> dest)
@@ -67,10 +74,16 @@ internal sealed class GemmKernel : GemmProblem
                     _b.Slice(batchStart + (long)(k0 + kk) * _s.N + n0 + j * nr, count).CopyTo(strip.Slice(kk * nr, count));
             }
         }
+        _context.Load(dest[..(strips * nr * kc)]);
     }
 
     public override void StoreRow(int batch, int m, int n0, Span<float> row)
     {
+        if (_columnScales is not null)
+        {
+            int scaleRow = _s.BatchStrideB == 0 ? 0 : batch;
+            TensorPrimitives.Multiply(row, _columnScales.AsSpan(scaleRow * _s.N + n0, row.Length), row);
+        }
         if (_s.HasBias) TensorPrimitives.Add(row, _bias.Slice(n0, row.Length), row);
         long flat = ((long)batch * _s.M + m) * _s.N + n0;
         _epilogue.Apply(row, flat);

@@ -13,6 +13,12 @@ internal sealed class KernelContext(PlanKernel kernel, TensorRef[] args, int[] o
     /// <summary>Kernel argument <paramref name="index"/> (0 is the output, inputs from 1), as PlanOperand.Arg counts.</summary>
     public TensorRef Arg(int index) => args[index];
 
+    /// <summary>Activations as an FP16 kernel loads them from memory: rounded to the storage precision, in place.</summary>
+    public void Load(Span<float> values)
+    {
+        if (Numerics.RoundsOutputs) Numerics.RoundStored(values);
+    }
+
     /// <summary>The run's final step for any output values: storage rounding, where the numerics ask for it.</summary>
     public void Store(Span<float> values)
     {

@@ -4,12 +4,10 @@ using DnnC.Runtime.Plan;
 namespace DnnC.Simulator.Execution;
 
 /// <summary>
-/// The per-kernel numerics hook: how a kernel reads its weights and how its outputs are stored.
-/// FP32 plans use <see cref="Fp32"/>. The plan does not carry precision or weight encodings yet;
-/// when it does, FP16 storage (<see cref="Fp16Storage"/>), 2:4-compressed weights (decode values
-/// plus metadata into dense rows) and ternary codes (codes × scale) plug in here, chosen per
-/// kernel by <see cref="PlanSimulator"/>'s numerics selector, without touching the kernels.
-/// Accumulation stays FP32 in every case.
+/// The per-kernel storage precision: how a kernel reads its weights and how its values are stored.
+/// <see cref="For"/> picks it from the kernel's <see cref="PlanNumerics.Precision"/>; a caller of
+/// <see cref="PlanSimulator"/> may override the choice per kernel. Weight encodings (2:4, ternary) are read
+/// by <see cref="EncodedWeights"/>, after this rounding. Accumulation stays FP32 in every case.
 /// </summary>
 public abstract class KernelNumerics
 {
@@ -17,6 +15,10 @@ public abstract class KernelNumerics
     public static KernelNumerics Fp16Storage { get; } = new Fp16StorageNumerics();
 
     public abstract string Name { get; }
+
+    /// <summary>The numerics the plan asks for.</summary>
+    public static KernelNumerics For(PlanNumerics numerics) =>
+        numerics.Precision == KernelPrecision.Fp16 ? Fp16Storage : Fp32;
 
     /// <summary>True when <see cref="RoundStored"/> changes values; kernels skip the call otherwise.</summary>
     public abstract bool RoundsOutputs { get; }
@@ -33,7 +35,8 @@ public abstract class KernelNumerics
         public override bool RoundsOutputs => false;
     }
 
-    /// <summary>FP16 storage with FP32 accumulation: activations and weights round through System.Half.</summary>
+    /// <summary>FP16 storage with FP32 accumulation: weights, the activations conv and GEMM kernels load, and every
+    /// stored output round through System.Half.</summary>
     private sealed class Fp16StorageNumerics : KernelNumerics
     {
         public override string Name => "fp16";

@@ -1,12 +1,12 @@
 namespace DnnC.Conformance.Backends;
 
 /// <summary>
-/// The backends the runner knows. A simulator backend joins here once DnnC.Simulator can
-/// execute a lowered plan.
+/// The backends the runner knows: the reference executor (the oracle) and the simulator, which runs
+/// the lowered KernelPlan.
 /// </summary>
 public static class BackendCatalog
 {
-    public static IReadOnlyList<IConformanceBackend> All { get; } = [new ReferenceBackend()];
+    public static IReadOnlyList<IConformanceBackend> All { get; } = [new ReferenceBackend(), new SimulatorBackend()];
 
     public static IReadOnlyList<string> Names => All.Select(b => b.Name).ToList();
 

@@ -74,7 +74,15 @@ public sealed class CaseRunner(IConformanceBackend backend, Tolerance tolerance,
             feeds[runtimeInputs[i].Name] = tensor;
         }
 
-        var actual = backend.Run(graph, feeds);
+        IReadOnlyDictionary<string, HostTensor> actual;
+        try
+        {
+            actual = backend.Run(graph, feeds);
+        }
+        catch (UnsupportedByBackendException e)
+        {
+            return (CaseOutcome.Unsupported, e.Message);
+        }
         var mismatches = new List<string>();
         for (int j = 0; j < testCase.Outputs.Count; j++)
         {

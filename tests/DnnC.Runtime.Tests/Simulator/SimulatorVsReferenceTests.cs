@@ -29,6 +29,12 @@ public sealed class SimulatorVsReferenceTests
               y = x |> conv2d(7, kernel: [3, 2], stride: [2, 1], pad: [1, 0, 2, 1], dilation: [2, 1]) |> sigmoid
             }
             """,
+        // Output column 14 of row 14 starts an NR strip whose tap (2, 2) lies wholly right of the last input row.
+        ["conv_dilated_padding_past_the_last_row"] = """
+            model M(x: f32[1, 3, 17, 15]) -> (y) {
+              y = x |> conv2d(4, kernel: 3, pad: 2, dilation: 2)
+            }
+            """,
         ["conv_grouped"] = """
             model M(x: f32[1, 8, 7, 7]) -> (y) {
               y = x |> conv2d(12, kernel: 3, pad: 1, groups: 2, bias: false) |> tanh

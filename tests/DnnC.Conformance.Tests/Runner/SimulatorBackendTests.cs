@@ -1,0 +1,73 @@
+using DnnC.Compiler.Onnx.Proto;
+using DnnC.Conformance.Backends;
+using DnnC.Conformance.Running;
+using DnnC.Conformance.Suite;
+using Google.Protobuf;
+using static DnnC.Conformance.Tests.Runner.ProtoBuilders;
+
+namespace DnnC.Conformance.Tests.Runner;
+
+/// <summary>The sim backend lowers a case like <c>dnnc run --backend sim</c> and runs the plan; refusals are "unsupported".</summary>
+public sealed class SimulatorBackendTests
+{
+    private static readonly CaseRunner Runner = new(BackendCatalog.Find("sim")!, Tolerance.Onnx);
+
+    [Fact]
+    public void The_catalog_offers_the_simulator_next_to_the_reference() =>
+        Assert.Equal(["reference", "sim"], BackendCatalog.Names);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_matmul_relu_case_passes_against_a_float64_expectation_and_fails_against_a_perturbed_one(int seed)
+    {
+        const int m = 5, k = 7, n = 3;
+        var rng = new Random(seed);
+        float[] a = RandomFloats(rng, m * k), b = RandomFloats(rng, k * n);
+        var expected = new float[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (int kk = 0; kk < k; kk++) sum += (double)a[i * k + kk] * b[kk * n + j];
+                expected[i * n + j] = (float)Math.Max(0, sum);
+            }
+        var model = Model(
+            [Node("MatMul", ["a", "b"], "p"), Node("Relu", ["p"], "y")],
+            [Value("a", m, k), Value("b", k, n)], [Value("y", m, n)]);
+        var inputs = new[] { Floats([m, k], a), Floats([k, n], b) };
+
+        var passed = Runner.Run(Case(model, inputs, Floats([m, n], expected)));
+        Assert.True(passed.Outcome == CaseOutcome.Passed, passed.Detail);
+
+        int worst = Array.IndexOf(expected, expected.Max());
+        expected[worst] += 0.01f + 0.01f * Math.Abs(expected[worst]);
+        var failed = Runner.Run(Case(model, inputs, Floats([m, n], expected)));
+        Assert.Equal(CaseOutcome.Failed, failed.Outcome);
+    }
+
+    [Fact]
+    public void A_graph_the_pipeline_refuses_is_unsupported_with_the_diagnostic_as_reason()
+    {
+        // Batchnorm statistics fed at run time cannot be folded for inference: the optimizer refuses with a diagnostic.
+        var rng = new Random(5);
+        var model = Model(
+            [Node("BatchNormalization", ["x", "s", "bias", "mean", "var"], "y")],
+            [Value("x", 1, 2, 3, 3), Value("s", 2), Value("bias", 2), Value("mean", 2), Value("var", 2)],
+            [Value("y", 1, 2, 3, 3)]);
+        var inputs = new[]
+        {
+            Floats([1, 2, 3, 3], RandomFloats(rng, 18)), Floats([2], RandomFloats(rng, 2)), Floats([2], RandomFloats(rng, 2)),
+            Floats([2], RandomFloats(rng, 2)), Floats([2], 1.5f, 2.5f),
+        };
+        var result = Runner.Run(Case(model, inputs, Floats([1, 2, 3, 3], new float[18])));
+        Assert.Equal(CaseOutcome.Unsupported, result.Outcome);
+        Assert.Matches("^DNN[0-9]{4}: batchnorm ", result.Detail);
+    }
+
+    private static NodeTestCase Case(ModelProto model, TensorProto[] inputs, TensorProto output) =>
+        new("test_sim_backend", model.ToByteArray(), inputs.Select(t => t.ToByteArray()).ToList(), [output.ToByteArray()]);
+
+    private static float[] RandomFloats(Random rng, int count) =>
+        Enumerable.Range(0, count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+}
