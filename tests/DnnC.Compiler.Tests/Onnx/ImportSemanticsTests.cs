@@ -391,4 +391,34 @@ public class ImportSemanticsTests
         var expected = Each([1, 3, 1, 1], i => Enumerable.Range(0, 9).Average(k => pooled.At(0, i[1], k / 3, k % 3)));
         AssertClose(expected.Data, RunOne(model, x), 1e-12, 1e-12, "bn-pool");
     }
+
+    [Fact]
+    public void BatchNormalizationWithStatisticsFedAtRunTimeIsSpelledOutPerChannel()
+    {
+        var x = Random(28, [2, 3, 4]);
+        var scale = Random(29, [3]);
+        var bias = Random(30, [3]);
+        var mean = Random(31, [3]);
+        var variance = Random(32, [3], 0.5, 1.5, positive: true);
+        var model = Model(15, Graph([Node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], Attr("epsilon", 1e-3f))],
+            [Input("x", 2, 3, 4), Input("s", 3), Input("b", 3), Input("m", 3), Input("v", 3)], ["y"]));
+        Assert.DoesNotContain(Import(model).Nodes, n => n.Op is BatchNormOp);
+        var actual = Run(model, new Dictionary<string, HostTensor> { ["x"] = x, ["s"] = scale, ["b"] = bias, ["m"] = mean, ["v"] = variance })["y"];
+        var expected = Each([2, 3, 4], i =>
+            (N(x).At(i) - mean.Data[i[1]]) / Math.Sqrt(variance.Data[i[1]] + (double)1e-3f) * scale.Data[i[1]] + bias.Data[i[1]]);
+        AssertClose(expected.Data, actual, 1e-12, 1e-12, "bn-runtime");
+    }
+
+    [Fact]
+    public void MatMulBatchesThatBroadcastOnlyPartlyAreExpanded()
+    {
+        // [3, 1] against [1, 2] batches: neither operand is one shared matrix or every batch.
+        var a = Random(33, [3, 1, 3, 4]);
+        var b = Random(34, [1, 2, 4, 2]);
+        var model = Model(13, Graph([Node("MatMul", ["a", "b"], ["y"])], [Input("a", 3, 1, 3, 4), Input("b", 1, 2, 4, 2)], ["y"]));
+        Assert.Equal(2, Import(model).Nodes.Count(n => n.Op is ExpandOp));
+        var actual = Run(model, new Dictionary<string, HostTensor> { ["a"] = a, ["b"] = b })["y"];
+        var expected = Each([3, 2, 3, 2], i => Enumerable.Range(0, 4).Sum(k => N(a).At(i[0], 0, i[2], k) * N(b).At(0, i[1], k, i[3])));
+        AssertClose(expected.Data, actual, 1e-12, 1e-12, "matmul-bcast");
+    }
 }

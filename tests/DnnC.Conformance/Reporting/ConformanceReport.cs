@@ -34,7 +34,10 @@ public static class ConformanceReport
         md.AppendLine("outputs are compared by value. A case is *in scope* when every op of its model is in the op list");
         md.AppendLine("of issue #3; the goal is that at least 95% of those pass. *In scope, float32 data* further");
         md.AppendLine("requires every tensor the case feeds or checks at run time to be FLOAT (BOOL for comparison");
-        md.AppendLine("outputs): DnnC's IR is float32, so integer, float16, double and 8-bit types are out of its reach.");
+        md.AppendLine("outputs). DnnC computes in float32: a type whose every value float32 holds (the 8-, 4- and 2-bit");
+        md.AppendLine("types, FLOAT16, BFLOAT16, integers up to 2^24) is carried exactly, and a cast onto it rounds onto");
+        md.AppendLine("its value set; DOUBLE data is rounded to float32, and wider integers lose exactness past 2^24.");
+        md.AppendLine("A tensor with a zero dimension holds no data, so it is a constant of its shape.");
         md.AppendLine();
         md.AppendLine("DnnC compiles for static shapes, so a model input that only sets a shape, axes, pads, scales,");
         md.AppendLine("Clip bounds, Gather indices or Dropout's ratio and mode is baked into the model as an initializer");

@@ -78,6 +78,7 @@ internal static partial class OnnxOps
         bool vectorA = a.Rank == 1, vectorB = b.Rank == 1;
         if (vectorA) a = Reshape(n, a, [1, a.Shape[0]]);
         if (vectorB) b = Reshape(n, b, [b.Shape[0], 1]);
+        (a, b) = (BroadcastBatch(n, a, b), BroadcastBatch(n, b, a));
         ImportValue product;
         if (b.IsConstant && b.Rank == 2 && !a.IsConstant)
             product = n.Emit(new DenseOp(false, EquatableArray<EpilogueStep>.Empty), a, Transpose(n, b, [1, 0]));
@@ -87,5 +88,21 @@ internal static partial class OnnxOps
         if (vectorB) shape.RemoveAt(shape.Count - 1);
         if (vectorA) shape.RemoveAt(shape.Count - (vectorB ? 1 : 2));
         n.SetOutput(0, Reshape(n, product, shape.ToArray()));
+    }
+
+    /// <summary>
+    /// A matmul kernel reads each operand's matrices with one batch stride: all batches, or one
+    /// shared matrix. An operand whose batch dimensions broadcast only partly ([3, 1] against
+    /// [1, 2]) is expanded to the full batch first.
+    /// </summary>
+    private static ImportValue BroadcastBatch(NodeContext n, ImportValue x, ImportValue other)
+    {
+        var batch = x.Shape[..^2];
+        var otherBatch = other.Shape[..^2];
+        var full = IR.Op.Broadcast(batch, otherBatch);
+        if (full is null) return x;   // shape inference reports it
+        long own = batch.Aggregate(1L, (p, d) => p * d), total = full.Aggregate(1L, (p, d) => p * d);
+        if (own == 1 || own == total) return x;
+        return n.Emit(new ExpandOp([.. full, x.Shape[^2], x.Shape[^1]]), x);
     }
 }

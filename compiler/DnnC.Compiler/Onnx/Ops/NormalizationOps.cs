@@ -30,7 +30,20 @@ internal static partial class OnnxOps
         var x = n.Input(0);
         if (x.Rank < 2) throw n.Invalid($"input must have a channel axis, got rank {x.Rank}");
         var parameters = Enumerable.Range(1, 4).Select(n.Input).ToArray();
-        n.SetOutput(0, n.Emit(new BatchNormOp(n.Float("epsilon", 1e-5f)), x.ElemType, [x, .. parameters]));
+        float epsilon = n.Float("epsilon", 1e-5f);
+        if (parameters.All(p => p.IsConstant))
+        {
+            n.SetOutput(0, n.Emit(new BatchNormOp(epsilon), x.ElemType, [x, .. parameters]));
+            return;
+        }
+        // Statistics fed at run time cannot fold into weights: spell the formula out, per channel.
+        var perChannel = Enumerable.Range(0, x.Rank).Select(a => a == 1 ? x.Shape[1] : 1).ToArray();
+        var (scale, bias, mean, variance) = (Reshape(n, parameters[0], perChannel), Reshape(n, parameters[1], perChannel),
+            Reshape(n, parameters[2], perChannel), Reshape(n, parameters[3], perChannel));
+        ImportValue Binary(BinaryKind kind, ImportValue a, ImportValue b) => n.Emit(new BinaryOp(kind), a, b);
+        var deviation = n.Emit(new UnaryMathOp(UnaryKind.Sqrt), Binary(BinaryKind.Add, variance, n.Scalar(epsilon)));
+        var normalized = Binary(BinaryKind.Div, Binary(BinaryKind.Sub, x, mean), deviation);
+        n.SetOutput(0, Binary(BinaryKind.Add, Binary(BinaryKind.Mul, normalized, scale), bias));
     }
 
     /// <summary>
