@@ -10,9 +10,9 @@ namespace DnnC.Conformance.Backends;
 /// <summary>
 /// The simulator: optimizes and lowers the imported graph exactly as <c>dnnc run --backend sim</c> does
 /// (<see cref="BuildPipeline.Lower"/>), then executes the KernelPlan with <see cref="PlanSimulator"/>.
-/// A graph the pipeline refuses with diagnostics (most often an op that no kernel template lowers yet, DNN4002;
-/// also a batchnorm whose statistics are runtime inputs, which inference folding cannot take) is unsupported,
-/// with every error diagnostic as the reason. Anything else that goes wrong is an error of the case.
+/// A graph the pipeline refuses with diagnostics (an op that no kernel template lowers, DNN4002, should
+/// one be added to the importer before its template) is unsupported, with every error diagnostic as the
+/// reason. Anything else that goes wrong is an error of the case.
 /// </summary>
 public sealed class SimulatorBackend : IConformanceBackend
 {
