@@ -53,7 +53,7 @@ public static class BuildCommand
             };
             foreach (var b in result.Binaries)
             {
-                var info = b.Kernels.FirstOrDefault(i => i.Kernel == k.Name);
+                var info = b.Kernels.FirstOrDefault(i => i.Kernel == k.Function);
                 cells.Add(info is null ? "-" : $"{info.Registers}/{info.SpillStoreBytes + info.SpillLoadBytes}");
             }
             table.AddRow(cells.Select(Markup.Escape).ToArray());

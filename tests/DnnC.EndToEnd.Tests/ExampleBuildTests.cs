@@ -23,7 +23,7 @@ public class ExampleBuildTests
             Assert.NotEmpty(binary.Cubin);
             foreach (var kernel in result.Plan.Kernels)
             {
-                var info = Assert.Single(binary.Kernels, k => k.Kernel == kernel.Name);
+                var info = Assert.Single(binary.Kernels, k => k.Kernel == kernel.Function);
                 Assert.Equal(0, info.SpillStoreBytes + info.SpillLoadBytes);
                 Assert.InRange(info.Registers, 1, 255);
             }

@@ -20,7 +20,7 @@ public static class BuildReport
             var ptxas = new JsonObject();
             foreach (var binary in result.Binaries)
             {
-                var info = binary.Kernels.FirstOrDefault(k => k.Kernel == kernel.Name);
+                var info = binary.Kernels.FirstOrDefault(k => k.Kernel == kernel.Function);
                 if (info is null) continue;
                 ptxas[binary.Arch] = new JsonObject
                 {
@@ -35,6 +35,7 @@ public static class BuildReport
             var entry = new JsonObject
             {
                 ["name"] = kernel.Name,
+                ["function"] = kernel.Function,
                 ["template"] = kernel.Spec.Template,
                 ["layers"] = new JsonArray(kernel.Layers.Select(l => (JsonNode)JsonValue.Create(l)!).ToArray()),
                 ["grid"] = new JsonArray(launch.GridX, launch.GridY, launch.GridZ),

@@ -4,7 +4,7 @@ using DnnC.Runtime.Plan;
 
 namespace DnnC.Compiler.CodeGen;
 
-/// <summary>The whole kernels.cu of a plan: a header comment, the device helpers once, each kernel.</summary>
+/// <summary>The whole kernels.cu of a plan: a header comment, the device helpers once, each distinct kernel body once.</summary>
 public static class CudaEmitter
 {
     /// <summary>
@@ -23,8 +23,14 @@ public static class CudaEmitter
         text.Append(DeviceHelpers.Source).Append('\n');
         text.Append(MathDeviceHelpers.Source).Append('\n');
         text.Append(CastDeviceHelpers.Source).Append('\n');
-        foreach (var kernel in plan.Kernels)
+        // A kernel that shares an earlier kernel's code (KernelSharing) launches that function.
+        var sharers = plan.Kernels.Where(k => k.CodeOf is not null).ToLookup(k => k.CodeOf!, k => k.Name);
+        foreach (var kernel in plan.Kernels.Where(k => k.CodeOf is null))
+        {
+            if (sharers[kernel.Name].Any())
+                text.Append("/* also launched for ").Append(string.Join(", ", sharers[kernel.Name])).Append(" */\n");
             text.Append(KernelTemplates.Emit(kernel, plan)).Append('\n');
+        }
         return text.ToString();
     }
 }

@@ -9,8 +9,8 @@ namespace DnnC.Compiler.Lowering;
 
 /// <summary>
 /// Lowers a fused graph to the <see cref="KernelPlan"/>, in named steps: number the values, turn
-/// each compute node into one kernel spec with its tile and launch, alias reshapes, then plan the
-/// activation arena and the weight blob.
+/// each compute node into one kernel spec with its tile and launch, alias reshapes, plan the
+/// activation arena and the weight blob, then let kernels whose code is identical share it.
 /// </summary>
 public static class PlanLowering
 {
@@ -63,7 +63,7 @@ public static class PlanLowering
         long weightBytes = PlaceWeights(values);
         long arena = values.Where(v => v.ArenaOffset >= 0).Select(v => BufferPlanner.Align(v.ArenaOffset + v.Bytes)).DefaultIfEmpty(0).Max();
 
-        return new KernelPlan(
+        var plan = new KernelPlan(
             KernelPlan.CurrentFormatVersion,
             graph.Name,
             values.ToEquatableArray(),
@@ -72,6 +72,7 @@ public static class PlanLowering
             outputs.ToEquatableArray(),
             arena,
             weightBytes);
+        return KernelSharing.ShareIdenticalCode(plan);
     }
 
     private static TensorType TypeOf(Graph graph, string value) =>

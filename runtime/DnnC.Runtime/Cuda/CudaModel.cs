@@ -30,7 +30,7 @@ public sealed unsafe class CudaModel : IDisposable
         _launches = LaunchTranslation.Build(plan, new DeviceRegions(arena, weights));
         foreach (var kernel in plan.Kernels)
         {
-            CudaCheck.Check(CudaDriverNative.ModuleGetFunction(out nint f, module, kernel.Name), "cuModuleGetFunction", kernel.Name);
+            CudaCheck.Check(CudaDriverNative.ModuleGetFunction(out nint f, module, kernel.Function), "cuModuleGetFunction", kernel.Name);
             if (kernel.Launch.SharedBytes > 48 * 1024)
                 CudaCheck.Check(CudaDriverNative.FuncSetAttribute(f, CudaDriverNative.MaxDynamicSharedSizeBytes, kernel.Launch.SharedBytes),
                     "cuFuncSetAttribute", kernel.Name);

@@ -63,6 +63,9 @@ public sealed record LaunchConfig(int GridX, int GridY, int GridZ, int BlockX, i
 /// One fused kernel. <see cref="Name"/> is generated (k0, k1, ...) and safe for CUDA source;
 /// <see cref="Layers"/> holds the source layer names it covers, for reports only.
 /// <see cref="Numerics"/> is its precision and weight encoding; omitted, it is FP32 dense.
+/// <see cref="CodeOf"/> names an earlier kernel whose generated code is identical (same template,
+/// shapes, tile and epilogue; only the buffers differ), so that kernels.cu holds each distinct body
+/// once and NVRTC compiles it once; <see cref="Function"/> is the CUDA function to launch.
 /// </summary>
 public sealed record PlanKernel(
     string Name,
@@ -70,8 +73,12 @@ public sealed record PlanKernel(
     EquatableArray<int> Args,
     EquatableArray<string> Layers,
     LaunchConfig Launch,
-    PlanNumerics? Numerics = null)
+    PlanNumerics? Numerics = null,
+    string? CodeOf = null)
 {
+    /// <summary>The extern "C" function in the compiled module that runs this kernel.</summary>
+    public string Function => CodeOf ?? Name;
+
     private readonly PlanNumerics _numerics = CheckNumerics(Spec, Numerics ?? PlanNumerics.Fp32Dense);
 
     public PlanNumerics Numerics

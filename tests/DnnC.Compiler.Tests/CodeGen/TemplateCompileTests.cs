@@ -39,7 +39,7 @@ public sealed class TemplateCompileTests(ITestOutputHelper output)
         Assert.NotEmpty(result.Cubin);
         foreach (var kernel in plans.Kernels)
         {
-            var info = Assert.Single(result.Kernels, k => k.Kernel == kernel.Name);
+            var info = Assert.Single(result.Kernels, k => k.Kernel == kernel.Function);
             output.WriteLine($"{info.Kernel}: {info.Registers} regs, {info.SharedBytes} B smem, " +
                              $"spills {info.SpillStoreBytes}/{info.SpillLoadBytes}, stack {info.StackBytes}");
             Assert.Equal(arch, info.Arch);

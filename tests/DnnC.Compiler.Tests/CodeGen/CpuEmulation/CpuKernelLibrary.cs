@@ -55,7 +55,7 @@ internal sealed unsafe class CpuKernelLibrary : IDisposable
     {
         var launch = kernel.Launch;
         if (launch.BlockY != 1 || launch.BlockZ != 1) throw new NotSupportedException("emulator runs 1-D blocks only");
-        nint function = NativeLibrary.GetExport(_handle, kernel.Name);
+        nint function = NativeLibrary.GetExport(_handle, kernel.Function);
         var handles = buffers.Select(b => GCHandle.Alloc(b, GCHandleType.Pinned)).ToArray();
         try
         {
@@ -74,7 +74,7 @@ internal sealed unsafe class CpuKernelLibrary : IDisposable
     {
         var launch = kernel.Launch;
         if (launch.BlockY != 1 || launch.BlockZ != 1) throw new NotSupportedException("emulator runs 1-D blocks only");
-        nint function = NativeLibrary.GetExport(_handle, kernel.Name);
+        nint function = NativeLibrary.GetExport(_handle, kernel.Function);
         fixed (float** args = pointers)
             _emulate(function, pointers.Length, args, launch.GridX, launch.GridY, launch.GridZ, launch.BlockX);
     }

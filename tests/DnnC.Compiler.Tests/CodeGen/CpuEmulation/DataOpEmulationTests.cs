@@ -42,7 +42,7 @@ public sealed class DataOpEmulationTests(ITestOutputHelper output, DataOpEmulati
             var graph = entry.Value();
             var (optimized, _) = BuildPipeline.Optimize(graph);
             var plan = PlanLowering.Lower(optimized, GpuTarget.H100, new DiagnosticBag());
-            var renamed = plan.Kernels.Select(k => k with { Name = $"c{i}_{k.Name}" }).ToEquatableArray();
+            var renamed = plan.Kernels.Select(k => k with { Name = $"c{i}_{k.Name}", CodeOf = k.CodeOf is null ? null : $"c{i}_{k.CodeOf}" }).ToEquatableArray();
             return (entry.Key, graph, optimized, plan with { Kernels = renamed });
         }).ToList());
 
@@ -125,7 +125,7 @@ public sealed class DataOpEmulationTests(ITestOutputHelper output, DataOpEmulati
         Assert.NotEmpty(result.Cubin);
         foreach (var kernel in Cases.Value.SelectMany(c => c.Plan.Kernels))
         {
-            var info = Assert.Single(result.Kernels, k => k.Kernel == kernel.Name);
+            var info = Assert.Single(result.Kernels, k => k.Kernel == kernel.Function);
             output.WriteLine($"{info.Kernel}: {info.Registers} regs, {info.SharedBytes} B smem, spills {info.SpillStoreBytes}/{info.SpillLoadBytes}");
             Assert.Equal(0, info.SpillStoreBytes);
             Assert.Equal(0, info.SpillLoadBytes);

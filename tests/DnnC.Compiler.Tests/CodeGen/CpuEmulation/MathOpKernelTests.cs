@@ -51,7 +51,7 @@ public sealed class MathOpKernelTests(ITestOutputHelper output)
         Assert.NotEmpty(result.Cubin);
         foreach (var kernel in plan.Kernels)
         {
-            var info = Assert.Single(result.Kernels, k => k.Kernel == kernel.Name);
+            var info = Assert.Single(result.Kernels, k => k.Kernel == kernel.Function);
             output.WriteLine($"{info.Kernel} ({string.Join(",", kernel.Layers)}): {info.Registers} regs, spills {info.SpillStoreBytes}/{info.SpillLoadBytes}");
             Assert.Equal(0, info.SpillStoreBytes);
             Assert.Equal(0, info.SpillLoadBytes);

@@ -36,6 +36,26 @@ public sealed class PlanEmulationTests(ITestOutputHelper output)
         AssertPlanMatchesReference(Graphs.ResNetBlock(channels: 12, size: 9), seed: 5);
     }
 
+    [Fact]
+    public void Kernels_that_share_one_function_each_compute_with_their_own_buffers()
+    {
+        if (!CpuKernelLibrary.CompilerAvailable(out string reason)) { output.WriteLine("skipped: " + reason); return; }
+        // Three identical conv-bn-relu layers: one function, launched three times on different buffers and weights.
+        var rng = new Rng(9);
+        var g = new GraphBuilder("Repeated");
+        string v = g.Input("x", TensorType.F32(1, 6, 7, 7));
+        for (int i = 0; i < 3; i++)
+            v = Graphs.Relu(g, $"r{i}", Graphs.BatchNorm(g, rng, $"bn{i}", Graphs.Conv(g, rng, $"conv{i}", v, 6, 3, pad: 1)));
+        g.Output("y", v);
+        var graph = g.Build();
+        var (optimized, _) = BuildPipeline.Optimize(graph);
+        var plan = PlanLowering.Lower(optimized, GpuTarget.H100, new DiagnosticBag());
+        Assert.Equal(3, plan.Kernels.Count);
+        Assert.Equal([null, plan.Kernels[0].Name, plan.Kernels[0].Name], plan.Kernels.Select(k => k.CodeOf));
+        Assert.Equal(1, CudaEmitter.Emit(plan).Split("__global__").Length - 1);
+        AssertPlanMatchesReference(graph, seed: 9);
+    }
+
     private void AssertPlanMatchesReference(Graph graph, int seed)
     {
         var (optimized, _) = BuildPipeline.Optimize(graph);
