@@ -21,6 +21,19 @@ public sealed class HostTensor
 
     public static HostTensor Zeros(params int[] shape) => new(shape, new float[checked((int)ElementCount(shape))]);
 
+    /// <summary>Row-major element strides of <paramref name="shape"/> (the last axis has stride 1).</summary>
+    public static long[] RowMajorStrides(IReadOnlyList<int> shape)
+    {
+        var strides = new long[shape.Count];
+        long stride = 1;
+        for (int d = shape.Count - 1; d >= 0; d--)
+        {
+            strides[d] = stride;
+            stride *= shape[d];
+        }
+        return strides;
+    }
+
     public static long ElementCount(IReadOnlyList<int> shape)
     {
         long count = 1;

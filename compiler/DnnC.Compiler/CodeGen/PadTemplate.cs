@@ -27,7 +27,7 @@ internal static class PadTemplate
     {
         long total = Validate(s);
         int rank = s.InputShape.Count;
-        var inStrides = Strides.Of(s.InputShape);
+        var inStrides = HostTensor.RowMajorStrides(s.InputShape);
         string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2,
             $"{s.Fill} pad of {s.InputShape} by {s.Pads}");
         var (coordinates, names) = Epilogue.Coordinates("i", s.OutputShape, "        ");

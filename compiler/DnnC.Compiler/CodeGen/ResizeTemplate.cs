@@ -40,7 +40,7 @@ internal static class ResizeTemplate
     {
         long total = Validate(s);
         string name = CudaText.CheckIdentifier(kernel.Name);
-        var inStrides = Strides.Of(s.InputShape);
+        var inStrides = HostTensor.RowMajorStrides(s.InputShape);
         var resized = s.ResizedAxes.ToList();
         string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2,
             $"resize {s.InputShape} -> {s.OutputShape}, {s.Taps} taps per resized axis");

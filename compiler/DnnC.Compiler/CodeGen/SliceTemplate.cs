@@ -29,7 +29,7 @@ internal static class SliceTemplate
     public static string Emit(PlanKernel kernel, SliceSpec s)
     {
         long total = Validate(s);
-        var inStrides = Strides.Of(s.InputShape);
+        var inStrides = HostTensor.RowMajorStrides(s.InputShape);
         long baseOffset = Enumerable.Range(0, inStrides.Length).Sum(d => s.Starts[d] * inStrides[d]);
         string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2,
             $"slice of {s.InputShape} from {s.Starts} by {s.Steps} to {s.Sizes}");

@@ -18,7 +18,7 @@ internal static class TileTemplate
     public static string Emit(PlanKernel kernel, TileSpec s)
     {
         long total = Validate(s);
-        var inStrides = Strides.Of(s.InputShape);
+        var inStrides = HostTensor.RowMajorStrides(s.InputShape);
         string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2, $"tile {s.InputShape} by {s.Repeats}");
         var (coordinates, names) = Epilogue.Coordinates("i", s.OutputShape, "        ");
         // Axes of length 1 always read coordinate 0; axes not repeated need no modulo.

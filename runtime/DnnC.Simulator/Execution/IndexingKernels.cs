@@ -12,7 +12,7 @@ internal static class IndexingKernels
     public static void Run(SliceSpec s, KernelContext context)
     {
         var x = context.Arg(1);
-        var inStrides = RowMajor(s.InputShape);
+        var inStrides = HostTensor.RowMajorStrides(s.InputShape);
         int rank = s.Sizes.Count, last = rank - 1;
         ForEachRow(s.Sizes, context, (coords, row) =>
         {
@@ -51,7 +51,7 @@ internal static class IndexingKernels
     {
         var x = context.Arg(1);
         int rank = s.InputShape.Count, last = rank - 1;
-        var inStrides = RowMajor(s.InputShape);
+        var inStrides = HostTensor.RowMajorStrides(s.InputShape);
         int length = s.InputShape[last], lead = s.Pads[last];
         ForEachRow(s.OutputShape, context, (coords, row) =>
         {
@@ -98,7 +98,7 @@ internal static class IndexingKernels
     {
         var x = context.Arg(1);
         int rank = s.InputShape.Count, last = rank - 1;
-        var inStrides = RowMajor(s.InputShape);
+        var inStrides = HostTensor.RowMajorStrides(s.InputShape);
         int length = s.InputShape[last];
         ForEachRow(s.OutputShape, context, (coords, row) =>
         {
@@ -134,16 +134,4 @@ internal static class IndexingKernels
     }
 
     internal delegate void RowAction(int[] coords, Span<float> row);
-
-    internal static long[] RowMajor(IReadOnlyList<int> shape)
-    {
-        var strides = new long[shape.Count];
-        long stride = 1;
-        for (int d = shape.Count - 1; d >= 0; d--)
-        {
-            strides[d] = stride;
-            stride *= shape[d];
-        }
-        return strides;
-    }
 }

@@ -1,3 +1,4 @@
+using DnnC.Runtime;
 using DnnC.Runtime.Plan;
 
 namespace DnnC.Simulator.Execution;
@@ -13,7 +14,7 @@ internal static class ResizeKernel
     {
         var x = context.Arg(1);
         int rank = s.InputShape.Count, last = rank - 1, taps = s.Taps;
-        var inStrides = IndexingKernels.RowMajor(s.InputShape);
+        var inStrides = HostTensor.RowMajorStrides(s.InputShape);
         var offsets = Enumerable.Range(0, rank).Select(s.Offset).ToArray();
         IndexingKernels.ForEachRow(s.OutputShape, context, (coords, row) =>
         {
