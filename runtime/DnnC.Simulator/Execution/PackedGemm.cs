@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -71,8 +72,11 @@ internal static unsafe class PackedGemm
         long panelFloats = (long)ncPad * kBlocks * kc;
         int panels = p.Batches * nBlocks;
         int perWave = (int)Math.Clamp(WaveBudgetFloats / panelFloats, 1, panels);
-        var packedB = new float[perWave * panelFloats];
-
+        // Pooled, not fresh: a new array per kernel is a large-object allocation per layer, and the
+        // garbage collections it triggers made run times vary 4x. PackB writes every float it reads back.
+        var packedB = ArrayPool<float>.Shared.Rent(checked((int)(perWave * panelFloats)));
+        try
+        {
         for (int wave = 0; wave < panels; wave += perWave)
         {
             int count = Math.Min(perWave, panels - wave);
@@ -97,16 +101,29 @@ internal static unsafe class PackedGemm
                     RunBlock(p, block, packedB, panel * panelFloats, ncPad, ws);
                     return ws;
                 },
-                _ => { });
+                ws => ws.Return());
+        }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packedB);
         }
     }
 
     private readonly record struct Block(int Batch, int M0, int Mc, int N0, int Nc, int KcMax);
 
+    /// <summary>One worker's packed A strip and C tile, pooled for the same reason as the B panels
+    /// (RunBlock clears the C tile it uses and PackA writes the strip it reads).</summary>
     private sealed class Workspace(int mc, int nc, int kc)
     {
-        public readonly float[] A = new float[RoundUp(mc, MR) * kc];
-        public readonly float[] C = new float[RoundUp(mc, MR) * RoundUp(nc, NR)];
+        public readonly float[] A = ArrayPool<float>.Shared.Rent(RoundUp(mc, MR) * kc);
+        public readonly float[] C = ArrayPool<float>.Shared.Rent(RoundUp(mc, MR) * RoundUp(nc, NR));
+
+        public void Return()
+        {
+            ArrayPool<float>.Shared.Return(A);
+            ArrayPool<float>.Shared.Return(C);
+        }
     }
 
     private static void RunBlock(GemmProblem p, Block blk, float[] packedB, long panelStart, int ncPad, Workspace ws)
