@@ -1,3 +1,4 @@
+using DnnC.Conformance.Backends;
 using DnnC.Compiler.Onnx.Proto;
 using DnnC.Conformance.Models;
 using DnnC.Runtime;
@@ -7,7 +8,7 @@ using Xunit.Abstractions;
 namespace DnnC.Conformance.Tests.RealModels;
 
 /// <summary>
-/// DnnC's reference executor against ONNX Runtime on the same model and input: the light models
+/// Each of DnnC's CPU backends against ONNX Runtime on the same model and input: the light models
 /// with every weight replaced by seeded random values (compared on their logits, see
 /// <see cref="FinalSoftmax"/>), and the PaddleOCR classifier as shipped.
 /// </summary>
@@ -17,16 +18,16 @@ public sealed class OnnxRuntimeComparisonTests(ITestOutputHelper log)
     private const ulong WeightSeed = 0x5EED_0001;
 
     [Theory]
-    [MemberData(nameof(ModelData.LightNetNames), MemberType = typeof(ModelData))]
-    public void LightModelWithRandomWeightsMatchesOnnxRuntime(string net)
+    [MemberData(nameof(LightModelTests.NetsAndBackends), MemberType = typeof(LightModelTests))]
+    public void LightModelWithRandomWeightsMatchesOnnxRuntime(string net, string backend)
     {
         var model = RandomizedLightModel(net);
         var input = ModelData.Uniform(17, 0f, 1f, 1, 3, 224, 224);
         var expected = RunOnnxRuntime(model, input);
-        var actual = DnnCModel.Run(model, $"light_{net} (random weights)", [input]);
+        var actual = DnnCModel.Run(model, $"light_{net} (random weights)", [input], BackendCatalog.Find(backend));
         double error = Compare.RelativeL2(expected, actual[0]);
-        log.WriteLine($"light_{net} with random weights: relative L2 error {error:E3}");
-        Assert.True(error < MaxRelativeL2, $"light_{net} with random weights: relative L2 error {error:E3} vs ONNX Runtime");
+        log.WriteLine($"light_{net} with random weights on {backend}: relative L2 error {error:E3}");
+        Assert.True(error < MaxRelativeL2, $"light_{net} with random weights on {backend}: relative L2 error {error:E3} vs ONNX Runtime");
     }
 
     /// <summary>
@@ -48,16 +49,19 @@ public sealed class OnnxRuntimeComparisonTests(ITestOutputHelper log)
         Assert.True(change > 1e-2 * scale, $"light_{net}: output hardly depends on the input (max change {change:E3} of {scale:E3})");
     }
 
-    [Fact]
-    public void PpocrClassifierMatchesOnnxRuntime()
+    public static TheoryData<string> Backends() => new(BackendCatalog.Names);
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void PpocrClassifierMatchesOnnxRuntime(string backend)
     {
         var model = File.ReadAllBytes(ModelData.Ppocr);
         var input = ModelData.Uniform(23, -1f, 1f, 1, 3, 48, 192);
         var expected = RunOnnxRuntime(model, input);
-        var actual = DnnCModel.Run(model, ModelData.Ppocr, [input]);
+        var actual = DnnCModel.Run(model, ModelData.Ppocr, [input], BackendCatalog.Find(backend));
         double error = Compare.RelativeL2(expected, actual[0]);
-        log.WriteLine($"ppocr_mobile_v2_cls: relative L2 error {error:E3}");
-        Assert.True(error < MaxRelativeL2, $"ppocr_mobile_v2_cls: relative L2 error {error:E3} vs ONNX Runtime");
+        log.WriteLine($"ppocr_mobile_v2_cls on {backend}: relative L2 error {error:E3}");
+        Assert.True(error < MaxRelativeL2, $"ppocr_mobile_v2_cls on {backend}: relative L2 error {error:E3} vs ONNX Runtime");
     }
 
     private static byte[] RandomizedLightModel(string net)
