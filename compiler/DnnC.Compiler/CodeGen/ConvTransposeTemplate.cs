@@ -40,95 +40,25 @@ internal static class ConvTransposeTemplate
             $"implicit-GEMM conv_transpose {s.N}x{s.C}x{s.H}x{s.W} -> {s.K}x{s.Ho}x{s.Wo}, {s.R}x{s.S}, groups {s.Groups}, tile {t}");
         string idx = CudaText.IndexType((long)s.N * s.C * s.H * s.W, (long)s.N * s.K * s.Ho * s.Wo, (long)s.C * s.GemmN * s.R * s.S);
         string bias = s.HasBias ? "            v += in2[k];\n" : "";
-        return $$"""
-            {{header}}{
-                using idx_t = {{idx}};
-                constexpr int C = {{s.C}}, H = {{s.H}}, W = {{s.W}}, K = {{s.K}}, R = {{s.R}}, S = {{s.S}};
-                constexpr int HO = {{s.Ho}}, WO = {{s.Wo}}, SH = {{s.StrideH}}, SW = {{s.StrideW}};
-                constexpr int PT = {{s.PadTop}}, PL = {{s.PadLeft}}, DH = {{s.DilationH}}, DW = {{s.DilationW}};
-                constexpr int CG = {{s.C / s.Groups}}, NG = {{s.GemmN}}, KG = {{s.GemmK}};
-                constexpr idx_t M = {{s.GemmM}};
-                constexpr int MT = {{t.Mt}}, NT = {{t.Nt}}, KT = {{t.Kt}}, TM = {{t.ThreadM}}, TN = {{t.ThreadN}};
-                constexpr int THREADS = {{t.Threads}}, MTH = MT / TM, NTH = NT / TN;
-                __shared__ float As[KT][MT];
-                __shared__ float Bs[KT][NT];
-                const int tid = threadIdx.x;
-                const int g = blockIdx.z;
-                const idx_t m0 = (idx_t)blockIdx.x * MT;
-                const int n0 = blockIdx.y * NT;
-                const int tm = tid % MTH, tn = tid / MTH;
-                float acc[TM][TN];
-            #pragma unroll
-                for (int i = 0; i < TM; ++i)
-            #pragma unroll
-                    for (int j = 0; j < TN; ++j) acc[i][j] = 0.0f;
-                for (int k0 = 0; k0 < KG; k0 += KT) {
-            #pragma unroll
-                    for (int l = 0; l < (KT * MT + THREADS - 1) / THREADS; ++l) {
-                        const int e = tid + l * THREADS;
-                        if ((KT * MT) % THREADS != 0 && e >= KT * MT) break;
-                        const int mm = e % MT, kk = e / MT;
-                        const idx_t m = m0 + mm;
-                        const int kr = k0 + kk;
-                        float v = 0.0f;
-                        if (m < M && kr < KG) {
-                            const int cglob = g * CG + kr / (R * S);
-                            const int r = (kr / S) % R, s = kr % S;
-                            const idx_t nimg = m / (HO * WO);
-                            const int pix = (int)(m % (HO * WO));
+        var shape = new ConvGemmShape(s.C, s.H, s.W, s.K, s.R, s.S, s.Ho, s.Wo, s.StrideH, s.StrideW, s.PadTop, s.PadLeft,
+            s.DilationH, s.DilationW, s.C / s.Groups, s.GemmN, s.GemmK, s.GemmM, t);
+        // The one input pixel that scatters onto output (oy, ox) through tap (r, s), if any.
+        const string gatherA = """
                             const int oy = pix / WO, ox = pix % WO;
                             const int ty = oy + PT - r * DH, tx = ox + PL - s * DW;
                             const int iy = ty / SH, ix = tx / SW;
                             if (ty >= 0 && tx >= 0 && iy * SH == ty && ix * SW == tx && iy < H && ix < W)
                                 v = in0[(nimg * C + cglob) * (idx_t)(H * W) + iy * W + ix];
-                        }
-                        As[kk][mm] = v;
-                    }
-            #pragma unroll
-                    for (int l = 0; l < (KT * NT + THREADS - 1) / THREADS; ++l) {
-                        const int e = tid + l * THREADS;
-                        if ((KT * NT) % THREADS != 0 && e >= KT * NT) break;
-                        const int kk = e % KT, nn = e / KT;
-                        const int n = n0 + nn, kr = k0 + kk;
+            """;
+        // Weights [C, K/groups, R, S]: the input channel of reduction index kr picks the slice.
+        const string loadB = """
                         float w = 0.0f;
                         if (n < NG && kr < KG) {
                             const int cglob = g * CG + kr / (R * S);
                             w = in1[((idx_t)cglob * NG + n) * (R * S) + kr % (R * S)];
                         }
                         Bs[kk][nn] = w;
-                    }
-                    __syncthreads();
-            #pragma unroll
-                    for (int kk = 0; kk < KT; ++kk) {
-                        float a[TM], b[TN];
-            #pragma unroll
-                        for (int i = 0; i < TM; ++i) a[i] = As[kk][tm + i * MTH];
-            #pragma unroll
-                        for (int j = 0; j < TN; ++j) b[j] = Bs[kk][tn + j * NTH];
-            #pragma unroll
-                        for (int i = 0; i < TM; ++i)
-            #pragma unroll
-                            for (int j = 0; j < TN; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
-                    }
-                    __syncthreads();
-                }
-            #pragma unroll
-                for (int i = 0; i < TM; ++i) {
-                    const idx_t m = m0 + tm + i * MTH;
-                    if (m >= M) continue;
-                    const idx_t nimg = m / (HO * WO);
-                    const int pix = (int)(m % (HO * WO));
-            #pragma unroll
-                    for (int j = 0; j < TN; ++j) {
-                        const int n = n0 + tn + j * NTH;
-                        if (n >= NG) continue;
-                        const int k = g * NG + n;
-                        float v = acc[i][j];
-            {{bias}}                out[(nimg * K + k) * (idx_t)(HO * WO) + pix] = v;
-                    }
-                }
-            }
-
             """;
+        return ImplicitGemmSkeleton.Emit(header, idx, shape, gatherA, loadB, "", bias);
     }
 }
