@@ -14,8 +14,9 @@ public static class BuildCommand
         var output = new Option<string?>("--output", "-o") { Description = "output directory (default: out/<model name>)" };
         var printIr = new Option<bool>("--print-ir-after-all") { Description = "print the IR after every pass" };
         var inputs = new Option<string[]>("--input") { Description = "NAME=DIMxDIMx... fixes an input's shape" };
+        var timeSteps = new Option<bool>("--time-steps") { Description = "print the wall time of every build step to stderr" };
         var shared = new SharedOptions();
-        var command = new Command("build", "compile a model to CUDA kernels, cubins and a build report") { model, output, printIr, inputs };
+        var command = new Command("build", "compile a model to CUDA kernels, cubins and a build report") { model, output, printIr, inputs, timeSteps };
         shared.AddTo(command);
         command.SetAction(parse => CommandRunner.Guard(() =>
         {
@@ -27,13 +28,26 @@ public static class BuildCommand
                 ? (pass, graph) => Console.Out.Write($"// ----- IR after {pass} -----\n{GraphPrinter.Print(graph)}")
                 : null;
             var shapes = InputShapes.Parse(parse.GetValue(inputs) ?? []);
-            var result = BuildPipeline.Build(path, overrides, diagnostics, dump, shapes);
-            BuildPipeline.WriteOutputs(result, dir);
+            var times = new StepTimes();
+            var result = BuildPipeline.Build(path, overrides, diagnostics, dump, shapes, times);
+            times.Time("write outputs", () => BuildPipeline.WriteOutputs(result, dir));
             CommandRunner.PrintDiagnostics(result.Warnings);
             PrintSummary(result, dir);
+            if (parse.GetValue(timeSteps)) PrintTimes(times);
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static void PrintTimes(StepTimes times)
+    {
+        var steps = times.Steps;
+        double total = steps.Sum(s => s.Time.TotalMilliseconds);
+        int width = steps.Max(s => s.Step.Length);
+        Console.Error.WriteLine("dnnc: build steps (wall time; .NET start-up not included):");
+        foreach (var (step, time) in steps)
+            Console.Error.WriteLine($"  {step.PadRight(width)}  {time.TotalMilliseconds,8:F1} ms  {100 * time.TotalMilliseconds / total,5:F1}%");
+        Console.Error.WriteLine($"  {"total".PadRight(width)}  {total,8:F1} ms");
     }
 
     private static void PrintSummary(BuildResult result, string dir)

@@ -85,4 +85,15 @@ public class ExampleBuildTests
         foreach (var pass in DnnC.Compiler.Passes.DefaultPipeline.Create())
             Assert.Contains($"IR after {pass.Name}", result.Stdout);
     }
+
+    [Fact]
+    public void Time_steps_prints_each_build_step_and_pass_with_a_total()
+    {
+        var result = Cli.Run("build", Cli.Example("resnet_block"), "-o", Path.Combine(Cli.TempDir(), "o"), "--time-steps");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string[] steps = ["load model", "lower to a kernel plan", "emit CUDA", "compile (NVRTC or cache)", "write outputs", "total"];
+        foreach (var step in steps.Concat(DnnC.Compiler.Passes.DefaultPipeline.Create().Select(p => $"pass {p.Name}")))
+            Assert.Matches($@"\n  {System.Text.RegularExpressions.Regex.Escape(step)}.* +\d+\.\d ms", result.Stderr);
+        Assert.DoesNotContain("load model", result.Stdout);   // stdout stays the build summary
+    }
 }

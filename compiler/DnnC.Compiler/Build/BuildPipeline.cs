@@ -42,10 +42,10 @@ public static class BuildPipeline
         return graph;
     }
 
-    public static (Graph Graph, IReadOnlyList<PassReport> Reports) Optimize(Graph graph, Action<string, Graph>? afterPass = null)
+    public static (Graph Graph, IReadOnlyList<PassReport> Reports) Optimize(Graph graph, Action<string, Graph>? afterPass = null, StepTimes? times = null)
     {
         var context = new PassContext();
-        var manager = new PassManager(DefaultPipeline.Create()) { AfterPass = afterPass };
+        var manager = new PassManager(DefaultPipeline.Create()) { AfterPass = afterPass, Times = times ?? new StepTimes() };
         return (manager.Run(graph, context), context.Reports);
     }
 
@@ -61,23 +61,25 @@ public static class BuildPipeline
     }
 
     public static BuildResult Build(string modelPath, CompileOverrides overrides, DiagnosticBag diagnostics,
-        Action<string, Graph>? afterPass = null, IReadOnlyDictionary<string, int[]>? inputShapes = null)
+        Action<string, Graph>? afterPass = null, IReadOnlyDictionary<string, int[]>? inputShapes = null, StepTimes? times = null)
     {
-        var source = Load(modelPath, overrides, diagnostics, inputShapes);
-        return Build(source, diagnostics, afterPass);
+        times ??= new StepTimes();
+        var source = times.Time("load model", () => Load(modelPath, overrides, diagnostics, inputShapes));
+        return Build(source, diagnostics, afterPass, times);
     }
 
     /// <summary>Builds a model already loaded (and checked) by <see cref="Load"/>, for its own targets.</summary>
-    public static BuildResult Build(Graph source, DiagnosticBag diagnostics, Action<string, Graph>? afterPass = null)
+    public static BuildResult Build(Graph source, DiagnosticBag diagnostics, Action<string, Graph>? afterPass = null, StepTimes? times = null)
     {
-        var (optimized, reports) = Optimize(source, afterPass);
+        times ??= new StepTimes();
+        var (optimized, reports) = Optimize(source, afterPass, times);
         var target = GpuTarget.ForArch(source.Options.Targets[0]);
-        var plan = PlanLowering.Lower(optimized, target, diagnostics);
-        string cuda = CudaEmitter.Emit(plan);
+        var plan = times.Time("lower to a kernel plan", () => PlanLowering.Lower(optimized, target, diagnostics));
+        string cuda = times.Time("emit CUDA", () => CudaEmitter.Emit(plan));
         // One NVRTC compile per architecture, side by side: NVRTC is thread-safe per program and
         // the compile dominates a cold build.
-        var binaries = source.Options.Targets.Distinct().AsParallel().AsOrdered()
-            .Select(arch => Compile(cuda, arch, plan, diagnostics)).ToList();
+        var binaries = times.Time("compile (NVRTC or cache), all architectures", () => source.Options.Targets.Distinct().AsParallel().AsOrdered()
+            .Select(arch => Compile(cuda, arch, plan, diagnostics)).ToList());
         return new BuildResult(source, optimized, plan, cuda, binaries, reports, diagnostics.Items.Where(d => !d.IsError).ToList());
     }
 

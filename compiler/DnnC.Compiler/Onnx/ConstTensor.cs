@@ -1,18 +1,21 @@
+using DnnC.Runtime;
+
 namespace DnnC.Compiler.Onnx;
 
 /// <summary>
 /// A compile-time tensor of the importer: initializers, Constant outputs and folded values.
 /// Float data stays float32 (what the model holds); integer and bool data are float64, exact up
 /// to 2^53. A splat (ConstantOfShape) stores one value, so a large constant weight costs
-/// nothing until the graph needs it.
+/// nothing until the graph needs it, and float data decoded from the file is read on first use
+/// (see <see cref="ToHost"/>).
 /// </summary>
 internal sealed class ConstTensor
 {
-    private readonly float[]? _floats;
+    private readonly Lazy<float[]>? _floats;
     private readonly double[]? _doubles;
     private readonly double _splat;
 
-    private ConstTensor(int[] shape, float[]? floats, double[]? doubles, double splat)
+    private ConstTensor(int[] shape, Lazy<float[]>? floats, double[]? doubles, double splat)
     {
         Shape = shape;
         Count = Checked.Count(shape);
@@ -25,11 +28,14 @@ internal sealed class ConstTensor
     public long Count { get; }
     public int Rank => Shape.Length;
 
-    public static ConstTensor FromFloats(int[] shape, float[] data) => new(shape, data, null, 0);
+    public static ConstTensor FromFloats(int[] shape, float[] data) => new(shape, new Lazy<float[]>(data), null, 0);
+
+    /// <summary>Float data that <paramref name="decode"/> produces on first use; the caller has checked its length.</summary>
+    public static ConstTensor FromFloats(int[] shape, Func<float[]> decode) => new(shape, new Lazy<float[]>(decode), null, 0);
     public static ConstTensor FromDoubles(int[] shape, double[] data) => new(shape, null, data, 0);
     public static ConstTensor Splat(int[] shape, double value) => new(shape, null, null, value);
 
-    public double this[long i] => _floats is not null ? _floats[i] : _doubles is not null ? _doubles[i] : _splat;
+    public double this[long i] => _floats is not null ? _floats.Value[i] : _doubles is not null ? _doubles[i] : _splat;
 
     public double[] ToDoubles()
     {
@@ -41,11 +47,15 @@ internal sealed class ConstTensor
 
     public float[] ToFloats()
     {
-        if (_floats is not null) return _floats;
+        if (_floats is not null) return _floats.Value;
         var result = new float[Count];
-        for (long i = 0; i < result.LongLength; i++) result[i] = (float)this[i];
+        if (_doubles is null) Array.Fill(result, (float)_splat);
+        else for (long i = 0; i < result.LongLength; i++) result[i] = (float)_doubles[i];
         return result;
     }
+
+    /// <summary>The IR weight for this constant, computed when something first reads its values.</summary>
+    public HostTensor ToHost() => HostTensor.Deferred((int[])Shape.Clone(), ToFloats);
 
     /// <summary>Integer view for shapes, axes and indices; values beyond long saturate (INT64_MAX in Slice ends).</summary>
     public long[] ToInt64s()

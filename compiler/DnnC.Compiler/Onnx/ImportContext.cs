@@ -46,7 +46,7 @@ internal sealed class ImportContext(string path, string graphName, DiagnosticBag
         if (value.IrName is not null) return value.IrName;
         var constant = value.Constant!;
         string name = UniqueName(NameHint + "_const");
-        value.IrName = Builder.Constant(name, new HostTensor((int[])constant.Shape.Clone(), constant.ToFloats()), Location);
+        value.IrName = Builder.Constant(name, constant.ToHost(), Location);
         _layerOf[name] = CurrentLayer;
         return value.IrName;
     }

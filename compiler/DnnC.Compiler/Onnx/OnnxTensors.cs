@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using DnnC.Compiler.Onnx.Proto;
 using DnnC.Runtime.Numerics;
 
@@ -28,7 +29,7 @@ internal static class OnnxTensors
         var raw = proto.RawData.Span;
         return type switch
         {
-            ElemTypes.Float => ConstTensor.FromFloats(shape, FloatData(proto, raw, count)),
+            ElemTypes.Float => FloatData(shape, proto, count),
             ElemTypes.Double => Doubles(shape, raw, 8, proto.DoubleData, count, (b, i) => BinaryPrimitives.ReadDoubleLittleEndian(b[(i * 8)..]), v => v),
             ElemTypes.Int64 => Doubles(shape, raw, 8, proto.Int64Data, count, (b, i) => BinaryPrimitives.ReadInt64LittleEndian(b[(i * 8)..]), v => v),
             ElemTypes.UInt64 => Doubles(shape, raw, 8, proto.Uint64Data, count, (b, i) => BinaryPrimitives.ReadUInt64LittleEndian(b[(i * 8)..]), v => v),
@@ -69,15 +70,25 @@ internal static class OnnxTensors
 
     private static double BFloat(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
 
-    private static float[] FloatData(TensorProto proto, ReadOnlySpan<byte> raw, int count)
+    /// <summary>
+    /// Float data is checked now and decoded on first use: a build reads only the weights' shapes,
+    /// so it never copies a large model's weights out of the protobuf buffer.
+    /// </summary>
+    private static ConstTensor FloatData(int[] shape, TensorProto proto, int count)
     {
-        CheckLength(raw.Length, proto.FloatData.Count, count, 4);
-        var data = new float[count];
-        if (raw.Length > 0)
-            for (int i = 0; i < count; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(i * 4)..]);
-        else
-            proto.FloatData.CopyTo(data, 0);
-        return data;
+        CheckLength(proto.RawData.Length, proto.FloatData.Count, count, 4);
+        return ConstTensor.FromFloats(shape, () =>
+        {
+            var data = new float[count];
+            var raw = proto.RawData.Span;
+            if (raw.Length > 0 && BitConverter.IsLittleEndian)
+                MemoryMarshal.Cast<byte, float>(raw).CopyTo(data);   // ONNX stores little-endian, as this host is
+            else if (raw.Length > 0)
+                for (int i = 0; i < count; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(i * 4)..]);
+            else
+                proto.FloatData.CopyTo(data, 0);
+            return data;
+        });
     }
 
     private delegate double RawReader(ReadOnlySpan<byte> bytes, int index);

@@ -63,20 +63,33 @@ public sealed class FoldBatchNorm : IPass
 
     private static bool HasBias(Op op) => op is Conv2dOp { HasBias: true } or DenseOp { HasBias: true };
 
+    /// <summary>
+    /// The folded bias now; the folded weights deferred until something reads them (the runtime,
+    /// the simulator), since a build needs only their shape.
+    /// </summary>
     internal static (HostTensor Weights, HostTensor Bias) Fold(
         HostTensor weights, HostTensor? bias, HostTensor gamma, HostTensor beta, HostTensor mean, HostTensor variance, float epsilon)
     {
         int channels = weights.Shape[0];
-        int perChannel = weights.Length / channels;
         var (scale, shift) = ScaleShift(gamma, beta, mean, variance, epsilon);
-        var w = new float[weights.Length];
         var b = new float[channels];
-        for (int k = 0; k < channels; k++)
+        for (int k = 0; k < channels; k++) b[k] = (float)((bias?.Data[k] ?? 0.0) * scale[k] + shift[k]);
+        var w = HostTensor.Deferred((int[])weights.Shape.Clone(), () => ScaleRows(weights.Data, scale));
+        return (w, new HostTensor([channels], b));
+    }
+
+    /// <summary>Row k of <paramref name="weights"/> (one output channel) times scale[k], in float64.</summary>
+    private static float[] ScaleRows(float[] weights, double[] scale)
+    {
+        int perChannel = weights.Length / scale.Length;
+        var w = new float[weights.Length];
+        for (int k = 0; k < scale.Length; k++)
         {
-            for (int i = 0; i < perChannel; i++) w[k * perChannel + i] = (float)(weights.Data[k * perChannel + i] * scale[k]);
-            b[k] = (float)((bias?.Data[k] ?? 0.0) * scale[k] + shift[k]);
+            var from = weights.AsSpan(k * perChannel, perChannel);
+            var to = w.AsSpan(k * perChannel, perChannel);
+            for (int i = 0; i < perChannel; i++) to[i] = (float)(from[i] * scale[k]);
         }
-        return (new HostTensor((int[])weights.Shape.Clone(), w), new HostTensor([channels], b));
+        return w;
     }
 
     /// <summary>Inference batchnorm as y = x·s + t: s = γ/√(σ²+ε), t = β − μ·s, in float64.</summary>

@@ -1,3 +1,4 @@
+using DnnC.Compiler.Build;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
 
@@ -12,6 +13,9 @@ public sealed class PassManager(IReadOnlyList<IPass> passes)
     /// <summary>Called after each pass with its name and the resulting graph (--print-ir-after-all).</summary>
     public Action<string, Graph>? AfterPass { get; init; }
 
+    /// <summary>Receives each pass's time and the IR verification's (--time-steps).</summary>
+    public StepTimes Times { get; init; } = new();
+
     public Graph Run(Graph graph, PassContext context)
     {
         var facts = GraphFacts.None;
@@ -21,10 +25,12 @@ public sealed class PassManager(IReadOnlyList<IPass> passes)
             if (missing != GraphFacts.None)
                 throw new InvalidOperationException($"pass '{pass.Name}' requires {missing}, which no earlier pass establishes");
 
-            graph = pass.Run(graph, context);
+            var input = graph;
+            graph = Times.Time($"pass {pass.Name}", () => pass.Run(input, context));
             if (context.Diagnostics.HasErrors) throw new CompilationFailedException(context.Diagnostics.Items);
 
-            var errors = GraphVerifier.Verify(graph);
+            var output = graph;
+            var errors = Times.Time("verify IR after each pass", () => GraphVerifier.Verify(output));
             if (errors.Count > 0)
             {
                 context.Diagnostics.Add(Diag.InvalidIrAfterPass(pass.Name, string.Join("; ", errors)));

@@ -49,6 +49,30 @@ public class FoldBatchNormTests
     }
 
     [Fact]
+    public void Folded_weights_are_computed_when_first_read_and_match_the_float64_formula()
+    {
+        var rng = new Rng(6);
+        var weights = rng.Tensor(0.5f, 4, 3, 2, 2);
+        var bias = rng.Tensor(0.2f, 4);
+        var (gamma, beta, mean) = (rng.Tensor(1.5f, 4), rng.Tensor(0.3f, 4), rng.Tensor(0.3f, 4));
+        var variance = rng.Positive(0.2f, 2f, 4);
+        const float epsilon = 1e-3f;
+
+        var (folded, foldedBias) = FoldBatchNorm.Fold(weights, bias, gamma, beta, mean, variance, epsilon);
+
+        // A build needs only the shape; the values wait for the runtime or the simulator.
+        Assert.False(folded.IsMaterialized);
+        Assert.Equal(weights.Shape, folded.Shape);
+        for (int k = 0; k < 4; k++)
+        {
+            double s = gamma.Data[k] / Math.Sqrt((double)variance.Data[k] + epsilon);
+            Assert.Equal((float)((bias.Data[k] - mean.Data[k]) * s + beta.Data[k]), foldedBias.Data[k], 1e-6f);
+            for (int i = 0; i < 12; i++)
+                Assert.Equal((float)(weights.Data[k * 12 + i] * s), folded.Data[k * 12 + i]);
+        }
+    }
+
+    [Fact]
     public void A_conv_read_by_two_nodes_is_left_alone()
     {
         var rng = new Rng(5);
