@@ -24,6 +24,52 @@ public class ImportSemanticsTests
         Run(model, new Dictionary<string, HostTensor> { ["x"] = x })[output];
 
     [Theory]
+    [InlineData("MaxPool", 0L, 0L)]
+    [InlineData("MaxPool", 0L, 1L)]
+    [InlineData("AveragePool", 0L, 0L)]
+    [InlineData("AveragePool", 1L, 0L)]
+    [InlineData("AveragePool", 0L, 1L)]
+    [InlineData("AveragePool", 1L, 1L)]
+    public void Pool3dMatchesTheBoxWindowDefinition(string op, long countIncludePad, long ceilMode)
+    {
+        int[] input = [2, 2, 5, 6, 7];
+        var x = Random(31, input, lo: -1, hi: 1);
+        int[] kernel = [2, 3, 2], strides = [2, 2, 3], dilations = [2, 1, 2], padBegin = [1, 0, 2], padEnd = [0, 1, 1];
+        var attributes = new List<AttributeProto>
+        {
+            Attr("kernel_shape", kernel.Select(v => (long)v).ToArray()),
+            Attr("strides", strides.Select(v => (long)v).ToArray()),
+            Attr("dilations", dilations.Select(v => (long)v).ToArray()),
+            Attr("pads", padBegin.Concat(padEnd).Select(v => (long)v).ToArray()),
+            Attr("ceil_mode", ceilMode),
+        };
+        if (op == "AveragePool") attributes.Add(Attr("count_include_pad", countIncludePad));
+        var model = Model(19, Graph([Node(op, ["x"], ["y"], attributes.ToArray())], [Input("x", 2, 2, 5, 6, 7)], ["y"]));
+
+        int[] outShape = [2, 2, .. Enumerable.Range(0, 3).Select(a =>
+            Naive.PoolSize(input[a + 2], (kernel[a] - 1) * dilations[a] + 1, strides[a], padBegin[a], padEnd[a], ceilMode != 0))];
+        // The 3-D window written out directly: the importer computes it as two 2-D pools.
+        var expected = Each(outShape, o =>
+        {
+            var taps = new List<double>();
+            int inPadded = 0;
+            for (int kd = 0; kd < kernel[0]; kd++)
+            for (int kh = 0; kh < kernel[1]; kh++)
+            for (int kw = 0; kw < kernel[2]; kw++)
+            {
+                int[] k = [kd, kh, kw];
+                var at = Enumerable.Range(0, 3).Select(a => o[a + 2] * strides[a] - padBegin[a] + k[a] * dilations[a]).ToArray();
+                if (Enumerable.Range(0, 3).All(a => at[a] < input[a + 2] + padEnd[a])) inPadded++;
+                if (Enumerable.Range(0, 3).All(a => at[a] >= 0 && at[a] < input[a + 2]))
+                    taps.Add(N(x).At(o[0], o[1], at[0], at[1], at[2]));
+            }
+            return op == "MaxPool" ? taps.Max() : taps.Sum() / (countIncludePad != 0 ? inPadded : taps.Count);
+        });
+
+        AssertClose(expected.Data, RunOne(model, x), 1e-12, 1e-15, $"{op} 3-D");
+    }
+
+    [Theory]
     [InlineData(11)]
     [InlineData(13)]
     public void SoftmaxAxisFollowsTheOpset(int opset)

@@ -6,7 +6,8 @@ namespace DnnC.Compiler.Onnx;
 
 /// <summary>
 /// Convolutions and pooling. The IR ops are 2-D; 1-D ones run as 2-D with a height of 1,
-/// and 3-D ones are reported as unsupported.
+/// 3-D pooling runs as two 2-D pools (see <see cref="Pool3d"/>), and 3-D convolutions are
+/// reported as unsupported.
 /// </summary>
 internal static partial class OnnxOps
 {
@@ -20,18 +21,19 @@ internal static partial class OnnxOps
         t["GlobalMaxPool"] = n => GlobalPool(n, PoolKind.Max);
     }
 
-    /// <summary>The spatial attributes of a window op, resolved to 2-D with explicit pads.</summary>
+    /// <summary>The spatial attributes of a window op with explicit pads: 2-D, or 3-D for pooling.</summary>
     private sealed record Window(int[] Kernel, int[] Strides, int[] Dilations, int[] Pads);
 
-    private static int SpatialRank(NodeContext n, ImportValue x)
+    private static int SpatialRank(NodeContext n, ImportValue x, int supported = 2)
     {
         int spatial = x.Rank - 2;
         if (spatial < 1) throw n.Invalid($"input must be [N, C, spatial...], got rank {x.Rank}");
-        if (spatial > 2) throw n.Unsupported($"{spatial}-D windows (DnnC supports 1-D and 2-D)");
+        if (spatial > supported)
+            throw n.Unsupported($"{spatial}-D windows (DnnC supports {(supported == 2 ? "1-D and 2-D" : $"1-D to {supported}-D")} {n.OpType})");
         return spatial;
     }
 
-    /// <summary>Reads kernel_shape, strides, dilations, pads and auto_pad; 1-D attributes gain a leading 1.</summary>
+    /// <summary>Reads kernel_shape, strides, dilations, pads and auto_pad; 1-D attributes gain a leading 1, 3-D ones stay 3-D.</summary>
     private static Window ReadWindow(NodeContext n, int[] input, int[] kernel, bool transposed = false)
     {
         int rank = kernel.Length;
@@ -61,7 +63,7 @@ internal static partial class OnnxOps
         }
         else if (autoPad != "NOTSET" && !transposed) throw n.Invalid($"unknown auto_pad '{autoPad}'");
         if (pads.Any(v => v < 0)) throw n.Unsupported("negative pads");
-        return rank == 2
+        return rank >= 2
             ? new Window(kernel, strides, dilations, pads)
             : new Window([1, kernel[0]], [1, strides[0]], [1, dilations[0]], [0, pads[0], 0, pads[1]]);
     }
@@ -141,19 +143,46 @@ internal static partial class OnnxOps
     {
         if (kind == PoolKind.Max && n.HasOutput(1)) throw n.Unsupported("the Indices output of MaxPool");
         var x = n.Input(0);
-        int spatial = SpatialRank(n, x);
+        int spatial = SpatialRank(n, x, supported: 3);
         var kernel = n.Ints("kernel_shape") is { } ks ? ToInts(n, ks, "kernel_shape") : throw n.Invalid("kernel_shape is required");
         if (kernel.Length != spatial) throw n.Invalid($"kernel_shape has {kernel.Length} entries for {spatial} spatial axes");
         var window = ReadWindow(n, x.Shape[2..], kernel);
         bool ceil = n.Int("ceil_mode", 0) != 0;
         bool includePad = n.Int("count_include_pad", 0) != 0;
+        n.SetOutput(0, spatial == 3
+            ? Pool3d(n, kind, x, window, includePad, ceil)
+            : From2d(n, n.Emit(Pool2d(kind, window, includePad, ceil), To2d(n, x)), spatial));
+    }
+
+    /// <summary>A 2-D pool: the plain op when it can be, the dilated one (dilations, large pads, asymmetric ceil) otherwise.</summary>
+    private static Op Pool2d(PoolKind kind, Window window, bool includePad, bool ceil)
+    {
         var p = window.Pads;
         bool simple = window.Dilations.All(d => d == 1) && (!ceil || (p[0] == p[2] && p[1] == p[3]))
             && p[0] < window.Kernel[0] && p[2] < window.Kernel[0] && p[1] < window.Kernel[1] && p[3] < window.Kernel[1];
-        Op op = simple
+        return simple
             ? new PoolOp(kind, window.Kernel, window.Strides, window.Pads, includePad, ceil)
             : new DilatedPoolOp(kind, window.Kernel, window.Strides, window.Pads, window.Dilations, includePad, ceil);
-        n.SetOutput(0, From2d(n, n.Emit(op, To2d(n, x)), spatial));
+    }
+
+    /// <summary>
+    /// [N, C, D, H, W] pooling as a 2-D pool over (H, W) of the N·C·D planes, then a pool over D
+    /// (a window of height kd and width 1 over [N, C, D, H'·W']). A box window is separable: a max
+    /// is the max over D of the maxes over (H, W); an average's divisor, the number of elements the
+    /// box counts (with or without pads, clipped in ceil mode), is the product of the per-axis
+    /// counts, and so is each output size. So the result equals the 3-D pool up to float rounding.
+    /// </summary>
+    private static ImportValue Pool3d(NodeContext n, PoolKind kind, ImportValue x, Window w, bool includePad, bool ceil)
+    {
+        var (k, st, dl, p) = (w.Kernel, w.Strides, w.Dilations, w.Pads);
+        int batch = x.Shape[0], channels = x.Shape[1], depth = x.Shape[2];
+        var planeWindow = new Window([k[1], k[2]], [st[1], st[2]], [dl[1], dl[2]], [p[1], p[2], p[4], p[5]]);
+        var planes = n.Emit(Pool2d(kind, planeWindow, includePad, ceil),
+            Reshape(n, x, [batch, channels * depth, x.Shape[3], x.Shape[4]]));
+        int height = planes.Shape[2], width = planes.Shape[3];
+        var depthWindow = new Window([k[0], 1], [st[0], 1], [dl[0], 1], [p[0], 0, p[3], 0]);
+        var pooled = n.Emit(Pool2d(kind, depthWindow, includePad, ceil), Reshape(n, planes, [batch, channels, depth, height * width]));
+        return Reshape(n, pooled, [batch, channels, pooled.Shape[2], height, width]);
     }
 
     private static void GlobalPool(NodeContext n, PoolKind kind)
