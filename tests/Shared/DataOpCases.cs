@@ -42,6 +42,10 @@ public static class DataOpCases
         ["resize_cubic_exclude_outside"] = () => Single([2, 3, 5, 8], (g, x) => g.Add("r",
             new ResizeOp(ResizeMode.Cubic, CoordinateMode.HalfPixel, NearestMode.RoundPreferFloor, [1, 1, 2.2f, 1.5f], [2, 3, 11, 12], [],
                 CubicCoeffA: -0.5f, ExcludeOutside: true), [x])),
+        ["resize_linear_antialias"] = () => ResizeAll(ResizeMode.Linear, [1, 2, 11, 9], [1, 1, 0.45f, 1.3f], [1, 2, 4, 11], antialias: true),
+        ["resize_cubic_antialias_exclude_outside"] = () => Single([1, 3, 10, 12], (g, x) => g.Add("r",
+            new ResizeOp(ResizeMode.Cubic, CoordinateMode.HalfPixel, NearestMode.RoundPreferFloor, [1, 1, 0.6f, 0.35f], [1, 3, 6, 4], [],
+                ExcludeOutside: true, Antialias: true), [x])),
         ["conv_transpose_stride2_outpad_bias"] = () => ConvTranspose([2, 5, 7, 6], 70, 3, 3, strides: [2, 2], pads: [1, 1, 1, 0],
             dilations: [1, 1], outputPadding: [1, 0], groups: 1, bias: true),
         ["conv_transpose_grouped_dilated"] = () => ConvTranspose([1, 6, 5, 9], 9, 3, 2, strides: [1, 3], pads: [2, 0, 0, 1],
@@ -135,7 +139,7 @@ public static class DataOpCases
     }
 
     /// <summary>Every coordinate transform (and every nearest rounding) on one input, one output each.</summary>
-    private static Graph ResizeAll(ResizeMode mode, int[] shape, float[] scales, int[] sizes)
+    private static Graph ResizeAll(ResizeMode mode, int[] shape, float[] scales, int[] sizes, bool antialias = false)
     {
         var g = new GraphBuilder("case");
         string x = g.Input("x", TensorType.F32(shape));
@@ -148,7 +152,7 @@ public static class DataOpCases
             foreach (var rounding in nearest)
             {
                 var op = new ResizeOp(mode, coordinates, rounding, scales, sizes,
-                    coordinates == CoordinateMode.TfCropAndResize ? roi : [], ExtrapolationValue: 0.25f);
+                    coordinates == CoordinateMode.TfCropAndResize ? roi : [], ExtrapolationValue: 0.25f, Antialias: antialias);
                 string name = $"{coordinates}_{rounding}";
                 last = g.Add(name, op, [x]);
                 if (last is null) break;

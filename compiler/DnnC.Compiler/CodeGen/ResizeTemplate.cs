@@ -22,7 +22,7 @@ internal static class ResizeTemplate
     {
         int rank = s.InputShape.Count;
         if (s.OutputShape.Count != rank) throw new ArgumentException($"resize of {s.InputShape} to {s.OutputShape} changes the rank");
-        if (s.Taps is not (1 or 2 or 4)) throw new ArgumentException($"resize with {s.Taps} taps per axis (1, 2 or 4 expected)");
+        if (s.Taps < 1) throw new ArgumentException($"resize with {s.Taps} taps per axis");
         TileChecks.Positive("resize", [.. s.InputShape.Select(d => (long)d), .. s.OutputShape.Select(d => (long)d)]);
         int entries = s.OutputShape.Sum() * s.Taps;
         if (s.Index.Count != entries || s.Weight.Count != entries)

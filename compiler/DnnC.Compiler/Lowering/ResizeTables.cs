@@ -12,27 +12,35 @@ internal static class ResizeTables
 {
     public static ResizeSpec Build(ResizeOp op, TensorType x, TensorType output)
     {
-        int taps = op.Mode switch { ResizeMode.Nearest => 1, ResizeMode.Linear => 2, _ => 4 };
-        var index = new List<int>();
-        var weight = new List<float>();
+        var axes = new List<(int[] Index, double[] Weight)>[x.Rank];
         for (int axis = 0; axis < x.Rank; axis++)
         {
             int length = x[axis];
+            axes[axis] = new();
             for (int o = 0; o < output[axis]; o++)
             {
                 double source = op.SourceCoordinate(axis, o, length);
                 var (i, w) = op.Coordinates == CoordinateMode.TfCropAndResize && (source < 0 || source > length - 1)
-                    ? (Enumerable.Repeat(-1, taps).ToArray(), new double[taps])
+                    ? ([-1], [0.0])
+                    : op.IsAntialiased(axis) ? op.AntialiasTaps(axis, source, length)
                     : op.Mode switch
                     {
                         ResizeMode.Nearest => ([Nearest(op.Nearest, source, length)], [1.0]),
                         ResizeMode.Linear => Linear(source, length),
                         _ => Cubic(source, length, op.CubicCoeffA, op.ExcludeOutside),
                     };
-                (i, w) = Canonical(i, w);
-                index.AddRange(i);
-                weight.AddRange(w.Select(v => (float)v));
+                axes[axis].Add(Canonical(i, w));
             }
+        }
+        // One tap count for every axis (the most any axis needs: antialiasing widens shrinking
+        // axes); shorter lists are padded with weight-0 taps on their first index.
+        int taps = axes.SelectMany(a => a).Select(t => t.Index.Length).DefaultIfEmpty(1).Max();
+        var index = new List<int>();
+        var weight = new List<float>();
+        foreach (var (i, w) in axes.SelectMany(a => a))
+        {
+            index.AddRange(i.Concat(Enumerable.Repeat(i[0], taps - i.Length)));
+            weight.AddRange(w.Select(v => (float)v).Concat(Enumerable.Repeat(0f, taps - w.Length)));
         }
         return new ResizeSpec(x.Shape, output.Shape, taps, [.. index], [.. weight], op.ExtrapolationValue);
     }
@@ -83,7 +91,7 @@ internal static class ResizeTables
     {
         int i0 = (int)Math.Floor(x);
         double t = x - i0;
-        var weights = new[] { 1 + t, t, 1 - t, 2 - t }.Select(d => Keys(d, a)).ToArray();
+        var weights = new[] { 1 + t, t, 1 - t, 2 - t }.Select(d => ResizeOp.CubicKernel(d, a)).ToArray();
         var index = new int[4];
         for (int k = 0; k < 4; k++)
         {
@@ -98,9 +106,4 @@ internal static class ResizeTables
         }
         return (index, weights);
     }
-
-    /// <summary>The cubic kernel at distance d in [0, 2].</summary>
-    private static double Keys(double d, double a) => d <= 1
-        ? ((a + 2) * d - (a + 3)) * d * d + 1
-        : ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
 }

@@ -55,6 +55,11 @@ internal static class ResizeKernels
     {
         double x = op.SourceCoordinate(axis, outIndex, length);
         if (op.Coordinates == CoordinateMode.TfCropAndResize && (x < 0 || x > length - 1)) return null;
+        if (op.IsAntialiased(axis))
+        {
+            var (index, weight) = op.AntialiasTaps(axis, x, length);
+            return new Taps(index, weight);
+        }
         return op.Mode switch
         {
             ResizeMode.Nearest => new Taps([Math.Clamp(Round(op.Nearest, x), 0, length - 1)], [1.0]),
@@ -93,7 +98,7 @@ internal static class ResizeKernels
         int i0 = (int)Math.Floor(x);
         double t = x - i0;
         double[] distance = [1 + t, t, 1 - t, 2 - t];
-        var weight = distance.Select(d => CubicWeight(d, a)).ToArray();
+        var weight = distance.Select(d => ResizeOp.CubicKernel(d, a)).ToArray();
         var index = new int[4];
         for (int k = 0; k < 4; k++)
         {
@@ -108,8 +113,4 @@ internal static class ResizeKernels
         }
         return new Taps(index, weight);
     }
-
-    private static double CubicWeight(double d, double a) => d <= 1
-        ? ((a + 2) * d - (a + 3)) * d * d + 1
-        : ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
 }

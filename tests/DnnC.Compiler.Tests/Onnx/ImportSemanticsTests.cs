@@ -348,6 +348,38 @@ public class ImportSemanticsTests
         AssertClose(expected.Data, RunOne(model, x), 1e-6, 1e-7, $"{mode}/{coordinates}");
     }
 
+    [Theory]
+    [InlineData("linear", 0L)]
+    [InlineData("linear", 1L)]
+    [InlineData("cubic", 0L)]
+    [InlineData("cubic", 1L)]
+    public void AntialiasedResizeIsTheStretchedFilterOverEveryPixel(string mode, long excludeOutside)
+    {
+        var x = Random(23, [1, 2, 9, 8], lo: -1, hi: 1);
+        float[] scales = [1, 1, 0.4f, 0.7f];
+        int[] sizes = [1, 2, 3, 5];
+        var model = Model(18, Graph([Node("Resize", ["x", "", "scales"], ["y"], Attr("mode", mode), Attr("antialias", 1L),
+                Attr("exclude_outside", excludeOutside))], [Input("x", 1, 2, 9, 8)], ["y"],
+            [FloatTensor("scales", new HostTensor([4], scales))]));
+        // Written without tap windows: every integer pixel q weighs filter(|q − source|·scale), pixels
+        // past an edge read the edge (or, with exclude_outside, drop out), and the weights are normalized.
+        double Filter(double d) => mode == "linear" ? Math.Max(0, 1 - d)
+            : d <= 1 ? (1.25 * d - 2.25) * d * d + 1 : d < 2 ? ((-0.75 * d + 3.75) * d - 6) * d + 3 : 0;
+        List<(int Pixel, double Weight)> Axis(int o, int length, double scale)
+        {
+            double source = (o + 0.5) / scale - 0.5;
+            var taps = new List<(int, double)>();
+            for (int q = -30; q < length + 30; q++)
+                if (excludeOutside == 0 || (q >= 0 && q < length))
+                    taps.Add((Math.Clamp(q, 0, length - 1), Filter(Math.Abs(q - source) * scale)));
+            double total = taps.Sum(t => t.Item2);
+            return taps.Select(t => (t.Item1, t.Item2 / total)).ToList();
+        }
+        var expected = Each(sizes, i => Axis(i[2], 9, scales[2]).Sum(r => Axis(i[3], 8, scales[3])
+            .Sum(c => r.Weight * c.Weight * N(x).At(0, i[1], r.Pixel, c.Pixel))));
+        AssertClose(expected.Data, RunOne(model, x), 1e-9, 1e-12, $"{mode} antialias");
+    }
+
     [Fact]
     public void UpsampleOpset9UsesAsymmetricFloor()
     {

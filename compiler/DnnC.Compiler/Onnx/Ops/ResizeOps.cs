@@ -89,8 +89,6 @@ internal static partial class OnnxOps
         }
         else ResolveSizes(n, x.Shape, axes, sizesIn!, scales, sizes);
 
-        if (n.Int("antialias", 0) != 0 && scales.Any(v => v < 1) && ModeOf(n) != ResizeMode.Nearest)
-            throw n.Unsupported("antialias when downsampling");
         var coordinates = CoordinatesOf(n);
         float[] roi = [];
         if (coordinates == CoordinateMode.TfCropAndResize)
@@ -105,7 +103,9 @@ internal static partial class OnnxOps
             }
         }
         var op = new ResizeOp(ModeOf(n), coordinates, NearestOf(n), scales, sizes, roi,
-            n.Float("cubic_coeff_a", -0.75f), n.Int("exclude_outside", 0) != 0, n.Float("extrapolation_value", 0));
+            n.Float("cubic_coeff_a", -0.75f), n.Int("exclude_outside", 0) != 0, n.Float("extrapolation_value", 0),
+            // Nearest ignores antialias; a filter that never shrinks is unchanged by it.
+            Antialias: n.Int("antialias", 0) != 0 && ModeOf(n) != ResizeMode.Nearest && scales.Any(v => v < 1));
         n.SetOutput(0, Emit(n, x, op));
     }
 
