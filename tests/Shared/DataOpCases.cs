@@ -58,6 +58,10 @@ public static class DataOpCases
             g.Add("ap", new DilatedPoolOp(PoolKind.Average, [3, 3], [2, 2], [1, 2, 2, 1], [2, 1], CountIncludePad: true, CeilMode: true), [x])),
         ["dilated_avgpool_exclude_pad"] = () => Single([1, 3, 8, 9], (g, x) =>
             g.Add("ap", new DilatedPoolOp(PoolKind.Average, [2, 3], [1, 2], [1, 0, 1, 2], [3, 2]), [x])),
+        ["maxpool_indices_row_major"] = () => Single([2, 3, 9, 8], (g, x) => g.Add("mi",
+            new DilatedPoolOp(PoolKind.Max, [3, 3], [2, 2], [1, 1, 1, 1], [1, 1], Output: PoolOutput.RowMajorIndex), [x])),
+        ["maxpool_indices_column_major_dilated_ceil"] = () => Single([1, 4, 10, 7], (g, x) => g.Add("mi",
+            new DilatedPoolOp(PoolKind.Max, [2, 3], [2, 1], [0, 1, 1, 0], [2, 2], CeilMode: true, Output: PoolOutput.ColumnMajorIndex), [x])),
         ["pool_pads_beyond_kernel"] = () => Single([1, 2, 5, 5], (g, x) =>
         {
             g.Output("m", g.Add("mp", new DilatedPoolOp(PoolKind.Max, [2, 2], [1, 1], [3, 3, 3, 3], [1, 1]), [x])!);

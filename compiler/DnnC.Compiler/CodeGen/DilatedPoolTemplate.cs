@@ -20,6 +20,7 @@ internal static class DilatedPoolTemplate
         TileChecks.Positive("dilated pool", s.N, s.C, s.H, s.W, s.Ho, s.Wo, s.KernelH, s.KernelW, s.StrideH, s.StrideW, s.DilationH, s.DilationW);
         if (s.PadTop < 0 || s.PadLeft < 0 || s.PadBottom < 0 || s.PadRight < 0)
             throw new ArgumentException("dilated pool pads must be non-negative");
+        if (s.Output != PoolOutput.Value && s.Kind != PoolKind.Max) throw new ArgumentException("only a max pool has indices");
     }
 
     public static string Emit(PlanKernel kernel, DilatedPoolSpec s)
@@ -27,12 +28,18 @@ internal static class DilatedPoolTemplate
         Validate(s);
         long total = (long)s.N * s.C * s.Ho * s.Wo;
         string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2,
-            $"{s.Kind} pool {s.N}x{s.C}x{s.H}x{s.W} -> {s.Ho}x{s.Wo}, window {s.KernelH}x{s.KernelW}, dilation {s.DilationH}x{s.DilationW}");
+            $"{s.Kind} pool{(s.Output == PoolOutput.Value ? "" : $" indices ({s.Output})")} {s.N}x{s.C}x{s.H}x{s.W} -> {s.Ho}x{s.Wo}, window {s.KernelH}x{s.KernelW}, dilation {s.DilationH}x{s.DilationW}");
         string idx = ElementwiseLaunch.IndexType(total, (long)s.N * s.C * s.H * s.W);
         bool max = s.Kind == PoolKind.Max;
-        string accumulate = max ? "v = fmaxf(v, x);" : "v += x;";
+        bool index = s.Output != PoolOutput.Value;
+        // Indices: the first strict maximum in scan order, as a flat input index (the plane's
+        // offset plus the row- or column-major position); -1 when no tap exceeds -inf.
+        string position = s.Output == PoolOutput.ColumnMajorIndex ? "h + w * H" : "h * W + w";
+        string accumulate = index ? $"if (x > v) {{ v = x; at = (long long)plane_index * (H * W) + ({position}); }}"
+            : max ? "v = fmaxf(v, x);" : "v += x;";
         string padded = !max && s.CountIncludePad ? "                if (h < H + PB && w < W + PR) ++padded;\n" : "";
-        string result = max ? "count > 0 ? v : 0.0f"
+        string result = index ? "(float)at"
+            : max ? "count > 0 ? v : 0.0f"
             : s.CountIncludePad ? "count > 0 ? v / (float)padded : 0.0f"
             : "count > 0 ? v / (float)count : 0.0f";
         return $$"""
@@ -43,10 +50,11 @@ internal static class DilatedPoolTemplate
                 constexpr int PT = {{s.PadTop}}, PL = {{s.PadLeft}}, PB = {{s.PadBottom}}, PR = {{s.PadRight}};
                 constexpr int DH = {{s.DilationH}}, DW = {{s.DilationW}};
             {{ElementwiseLaunch.Loop(total)}}        const int wo = (int)(i % WO), ho = (int)((i / WO) % HO);
-                    const float* plane = in0 + (i / (WO * HO)) * (idx_t)(H * W);
+                    const idx_t plane_index = i / (WO * HO);
+                    const float* plane = in0 + plane_index * (idx_t)(H * W);
                     const int h0 = ho * SH - PT, w0 = wo * SW - PL;
                     float v = {{(max ? "dnnc_neg_inf()" : "0.0f")}};
-                    int count = 0, padded = 0;
+                    int count = 0, padded = 0;{{(index ? " long long at = -1;" : "")}}
             #pragma unroll
                     for (int r = 0; r < KH; ++r)
             #pragma unroll

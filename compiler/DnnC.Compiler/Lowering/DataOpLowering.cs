@@ -46,7 +46,7 @@ internal static class DataOpLowering
     public static KernelSpec DilatedPool(DilatedPoolOp op, TensorType x, TensorType output) =>
         new DilatedPoolSpec(op.Kind, x[0], x[1], x[2], x[3], output[2], output[3],
             op.Kernel[0], op.Kernel[1], op.Strides[0], op.Strides[1], op.Pads[0], op.Pads[1], op.Pads[2], op.Pads[3],
-            op.Dilations[0], op.Dilations[1], op.CountIncludePad);
+            op.Dilations[0], op.Dilations[1], op.CountIncludePad, op.Output);
 
     private static int Product(IEnumerable<int> dims) => dims.Aggregate(1, (a, b) => a * b);
 }

@@ -60,6 +60,8 @@ internal static class ConvTransposeKernels
         {
             double max = double.NegativeInfinity, sum = 0;
             int real = 0, padded = 0;
+            long at = -1;   // where the first maximum is, in scan order; -1 when no tap exceeds -inf
+            double best = double.NegativeInfinity;
             for (int kr = 0; kr < op.Kernel[0]; kr++)
             for (int ks = 0; ks < op.Kernel[1]; ks++)
             {
@@ -70,11 +72,17 @@ internal static class ConvTransposeKernels
                 if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
                 double v = x.Data[((long)plane * h + iy) * w + ix];
                 max = Math.Max(max, v);
+                if (v > best)   // strict: the first maximum wins; NaN and -inf never become one
+                {
+                    best = v;
+                    at = (long)plane * h * w + (op.Output == PoolOutput.ColumnMajorIndex ? iy + (long)ix * h : (long)iy * w + ix);
+                }
                 sum += v;
                 real++;
             }
             int divisor = op.CountIncludePad ? padded : real;
-            y[((long)plane * ho + oy) * wo + ox] = real == 0 ? 0 : op.Kind == PoolKind.Max ? max : sum / divisor;
+            y[((long)plane * ho + oy) * wo + ox] = op.Output != PoolOutput.Value ? at
+                : real == 0 ? 0 : op.Kind == PoolKind.Max ? max : sum / divisor;
         }
         return new RefTensor(outShape, y);
     }

@@ -79,6 +79,13 @@ public sealed record GemmSpec(
 
 public enum PoolKind { Max, Average }
 
+/// <summary>
+/// What a max pool writes: the maximum, or where the first maximum is (ONNX MaxPool's Indices
+/// output) as a flat index into the whole input tensor, its spatial part in row-major
+/// (storage_order 0) or column-major (1) order. Indices are stored as float32, exact below 2^24.
+/// </summary>
+public enum PoolOutput { Value, RowMajorIndex, ColumnMajorIndex }
+
 /// <summary>Windowed pooling, NCHW. Args: output, x. Padding beyond H and W is implied by Ho and Wo.</summary>
 public sealed record PoolSpec(
     PoolKind Kind,

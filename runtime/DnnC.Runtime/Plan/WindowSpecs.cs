@@ -39,7 +39,8 @@ public sealed record DilatedPoolSpec(
     int KernelH, int KernelW, int StrideH, int StrideW,
     int PadTop, int PadLeft, int PadBottom, int PadRight,
     int DilationH, int DilationW,
-    bool CountIncludePad) : KernelSpec
+    bool CountIncludePad,
+    PoolOutput Output = PoolOutput.Value) : KernelSpec
 {
     public override string Template => "dilated_pool";
     public override long Macs => (long)N * C * Ho * Wo * KernelH * KernelW;

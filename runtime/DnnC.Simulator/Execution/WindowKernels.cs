@@ -67,9 +67,37 @@ internal static class WindowKernels
             var output = context.Output.WritableSlice((long)plane * planeOut, planeOut);
             for (int ho = 0; ho < s.Ho; ho++)
                 for (int wo = 0; wo < s.Wo; wo++)
-                    output[ho * s.Wo + wo] = Window(s, input, ho * s.StrideH - s.PadTop, wo * s.StrideW - s.PadLeft);
+                    output[ho * s.Wo + wo] = s.Output == PoolOutput.Value
+                        ? Window(s, input, ho * s.StrideH - s.PadTop, wo * s.StrideW - s.PadLeft)
+                        : MaxIndex(s, input, ho * s.StrideH - s.PadTop, wo * s.StrideW - s.PadLeft, (long)plane * planeIn);
             context.Store(output);
         });
+    }
+
+    /// <summary>
+    /// Where the window's first maximum is, as a flat index into the whole input (the plane's
+    /// offset plus its row- or column-major position), or -1 when no tap exceeds -inf.
+    /// </summary>
+    private static float MaxIndex(DilatedPoolSpec s, ReadOnlySpan<float> input, int h0, int w0, long planeOffset)
+    {
+        float best = float.NegativeInfinity;
+        long at = -1;
+        for (int r = 0; r < s.KernelH; r++)
+        {
+            int h = h0 + r * s.DilationH;
+            for (int t = 0; t < s.KernelW; t++)
+            {
+                int w = w0 + t * s.DilationW;
+                if (h < 0 || h >= s.H || w < 0 || w >= s.W) continue;
+                float v = input[h * s.W + w];
+                if (v > best)
+                {
+                    best = v;
+                    at = planeOffset + (s.Output == PoolOutput.ColumnMajorIndex ? h + (long)w * s.H : (long)h * s.W + w);
+                }
+            }
+        }
+        return at;
     }
 
     private static float Window(DilatedPoolSpec s, ReadOnlySpan<float> input, int h0, int w0)

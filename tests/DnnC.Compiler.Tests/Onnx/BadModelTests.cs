@@ -216,11 +216,15 @@ public class BadModelTests
     }
 
     [Fact]
-    public void MaxPoolIndicesOutputIsUnsupported()
+    public void MaxPoolIndicesOfA3dPoolOrBeyondFloat32sExactRangeAreUnsupported()
     {
-        var model = Model(13, Graph([Node("MaxPool", ["x"], ["y", "i"], Attr("kernel_shape", 2L, 2))],
-            [Input("x", 1, 1, 4, 4)], ["y", "i"]));
-        Assert.Contains("Indices", SingleError(model, "DNN6015").Message);
+        var pool3d = Model(13, Graph([Node("MaxPool", ["x"], ["y", "i"], Attr("kernel_shape", 2L, 2, 2))],
+            [Input("x", 1, 1, 4, 4, 4)], ["y", "i"]));
+        Assert.Contains("Indices output of a 3-D MaxPool", SingleError(pool3d, "DNN6015").Message);
+
+        var large = Model(13, Graph([Node("MaxPool", ["x"], ["y", "i"], Attr("kernel_shape", 2L, 2))],
+            [Input("x", 1, 16, 1024, 1025)], ["y", "i"]));
+        Assert.Contains("2^24", SingleError(large, "DNN6015").Message);
     }
 
     [Fact]

@@ -349,6 +349,37 @@ public class ImportSemanticsTests
     }
 
     [Theory]
+    [InlineData(0L)]
+    [InlineData(1L)]
+    public void MaxPoolIndicesAreFlatPositionsOfTheFirstMaximum(long storageOrder)
+    {
+        int[] input = [2, 3, 7, 6];
+        var x = Random(29, input, lo: -1, hi: 1);
+        var model = Model(12, Graph([Node("MaxPool", ["x"], ["y", "i"], Attr("kernel_shape", 3L, 2), Attr("strides", 2L, 2),
+                Attr("pads", 1L, 0, 1, 1), Attr("dilations", 1L, 2), Attr("storage_order", storageOrder))],
+            [Input("x", 2, 3, 7, 6)], ["y", "i"]));
+        int[] outShape = [2, 3, Naive.PoolSize(7, 3, 2, 1, 1, false), Naive.PoolSize(6, 3, 2, 0, 1, false)];
+        var values = new List<double>();
+        var indices = new List<double>();
+        foreach (var o in Enumerable.Range(0, NTensor.Size(outShape)).Select(f => NTensor.Unflatten(f, outShape)))
+        {
+            var taps = from r in Enumerable.Range(0, 3)
+                       from c in Enumerable.Range(0, 2)
+                       let h = o[2] * 2 - 1 + r
+                       let w = o[3] * 2 + c * 2
+                       where h >= 0 && h < 7 && w >= 0 && w < 6
+                       select (Value: N(x).At(o[0], o[1], h, w), H: h, W: w);
+            var best = taps.MaxBy(t => t.Value);   // random data: no ties
+            values.Add(best.Value);
+            long plane = (long)(o[0] * 3 + o[1]) * 7 * 6;
+            indices.Add(plane + (storageOrder == 0 ? best.H * 6 + best.W : best.H + best.W * 7));
+        }
+        var outputs = Run(model, new Dictionary<string, HostTensor> { ["x"] = x });
+        AssertClose([.. values], outputs["y"], 0, 0, "values");
+        AssertClose([.. indices], outputs["i"], 0, 0, $"indices, storage_order {storageOrder}");
+    }
+
+    [Theory]
     [InlineData("linear", 0L)]
     [InlineData("linear", 1L)]
     [InlineData("cubic", 0L)]

@@ -6,7 +6,8 @@ namespace DnnC.Compiler.IR;
 /// <summary>
 /// Windowed pooling over NCHW with dilated windows (ONNX MaxPool, and AveragePool from
 /// opset 19). Window tap k of an output position reads input offset k · Dilations. The
-/// importer uses <see cref="PoolOp"/> when every dilation is 1.
+/// importer uses <see cref="PoolOp"/> when every dilation is 1. A max pool can write the
+/// position of each maximum instead of its value (<see cref="PoolOutput"/>).
 /// </summary>
 public sealed record DilatedPoolOp(
     PoolKind Kind,
@@ -15,9 +16,11 @@ public sealed record DilatedPoolOp(
     EquatableArray<int> Pads,
     EquatableArray<int> Dilations,
     bool CountIncludePad = false,
-    bool CeilMode = false) : Op
+    bool CeilMode = false,
+    PoolOutput Output = PoolOutput.Value) : Op
 {
-    public override string Mnemonic => Kind == PoolKind.Max ? "dilated_maxpool" : "dilated_avgpool";
+    public override string Mnemonic => Kind == PoolKind.Average ? "dilated_avgpool"
+        : Output == PoolOutput.Value ? "dilated_maxpool" : "dilated_maxpool_indices";
     public override (int Min, int Max) Arity => (1, 1);
 
     public override ShapeResult Infer(IReadOnlyList<TensorType> inputs)
@@ -26,10 +29,16 @@ public sealed record DilatedPoolOp(
         if (x.Rank != 4) return ShapeResult.Fail($"input must be 4-D NCHW, got {x}");
         if (Kernel.Any(k => k <= 0) || Strides.Any(s => s <= 0) || Dilations.Any(d => d <= 0) || Pads.Any(p => p < 0))
             return ShapeResult.Fail("kernel, strides and dilations must be positive and pads non-negative");
+        if (Output != PoolOutput.Value && Kind != PoolKind.Max) return ShapeResult.Fail("only a max pool has indices");
+        if (Output != PoolOutput.Value && HostTensor.ElementCount(x.Shape) > MaxIndexedElements)
+            return ShapeResult.Fail($"indices into {x} would not be exact in float32 (more than 2^24 elements)");
         int ho = OutputSize(x[2], 0), wo = OutputSize(x[3], 1);
         if (ho <= 0 || wo <= 0) return ShapeResult.Fail($"a {Kernel[0]}x{Kernel[1]} dilated window does not fit input {x}");
         return ShapeResult.Ok(new TensorType(x.DType, [x[0], x[1], ho, wo]));
     }
+
+    /// <summary>Indices are float32 values: exact for flat positions below 2^24.</summary>
+    public const long MaxIndexedElements = 1 << 24;
 
     /// <summary>ONNX's rule: with ceil mode, a last window starting past the input and leading pad is dropped.</summary>
     public int OutputSize(int input, int axis)
@@ -52,5 +61,6 @@ public sealed record DilatedPoolOp(
         yield return ("dilation", Ints(Dilations));
         if (Kind == PoolKind.Average && CountIncludePad) yield return ("count_include_pad", "1");
         if (CeilMode) yield return ("ceil_mode", "1");
+        if (Output != PoolOutput.Value) yield return ("indices", Output == PoolOutput.RowMajorIndex ? "row_major" : "column_major");
     }
 }

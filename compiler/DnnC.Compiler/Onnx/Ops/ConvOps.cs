@@ -141,7 +141,6 @@ internal static partial class OnnxOps
 
     private static void Pool(NodeContext n, PoolKind kind)
     {
-        if (kind == PoolKind.Max && n.HasOutput(1)) throw n.Unsupported("the Indices output of MaxPool");
         var x = n.Input(0);
         int spatial = SpatialRank(n, x, supported: 3);
         var kernel = n.Ints("kernel_shape") is { } ks ? ToInts(n, ks, "kernel_shape") : throw n.Invalid("kernel_shape is required");
@@ -149,9 +148,33 @@ internal static partial class OnnxOps
         var window = ReadWindow(n, x.Shape[2..], kernel);
         bool ceil = n.Int("ceil_mode", 0) != 0;
         bool includePad = n.Int("count_include_pad", 0) != 0;
-        n.SetOutput(0, spatial == 3
-            ? Pool3d(n, kind, x, window, includePad, ceil)
-            : From2d(n, n.Emit(Pool2d(kind, window, includePad, ceil), To2d(n, x)), spatial));
+        if (spatial == 3)
+        {
+            if (kind == PoolKind.Max && n.HasOutput(1)) throw n.Unsupported("the Indices output of a 3-D MaxPool");
+            n.SetOutput(0, Pool3d(n, kind, x, window, includePad, ceil));
+            return;
+        }
+        var planes = To2d(n, x);
+        n.SetOutput(0, From2d(n, n.Emit(Pool2d(kind, window, includePad, ceil), planes), spatial));
+        if (kind == PoolKind.Max && n.HasOutput(1)) n.SetOutput(1, From2d(n, MaxPoolIndices(n, planes, window, ceil), spatial));
+    }
+
+    /// <summary>
+    /// MaxPool's Indices output: a second scan of the same windows that keeps where the first
+    /// maximum is, as a flat index into the input (storage_order picks row- or column-major).
+    /// </summary>
+    private static ImportValue MaxPoolIndices(NodeContext n, ImportValue planes, Window window, bool ceil)
+    {
+        if (Checked.Count(planes.Shape) > DilatedPoolOp.MaxIndexedElements)
+            throw n.Unsupported("the Indices output of an input with more than 2^24 elements (DnnC stores indices as float32)");
+        var order = n.Int("storage_order", 0) switch
+        {
+            0 => PoolOutput.RowMajorIndex,
+            1 => PoolOutput.ColumnMajorIndex,
+            var other => throw n.Invalid($"storage_order must be 0 or 1, got {other}"),
+        };
+        var op = new DilatedPoolOp(PoolKind.Max, window.Kernel, window.Strides, window.Pads, window.Dilations, CeilMode: ceil, Output: order);
+        return n.Emit(op, ElemTypes.Int64, planes);
     }
 
     /// <summary>A 2-D pool: the plain op when it can be, the dilated one (dilations, large pads, asymmetric ceil) otherwise.</summary>
