@@ -2,6 +2,7 @@ using System.CommandLine;
 using DnnC.Compiler.Build;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
+using DnnC.Compiler.Passes;
 using Spectre.Console;
 
 namespace DnnC.Cli;

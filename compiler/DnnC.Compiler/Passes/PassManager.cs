@@ -1,4 +1,3 @@
-using DnnC.Compiler.Build;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
 

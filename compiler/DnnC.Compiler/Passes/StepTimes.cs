@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace DnnC.Compiler.Build;
+namespace DnnC.Compiler.Passes;
 
 /// <summary>
 /// Wall time of each build step, for <c>dnnc build --time-steps</c> (what clang's -ftime-report and
