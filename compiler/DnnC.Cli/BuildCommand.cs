@@ -16,8 +16,9 @@ public static class BuildCommand
         var printIr = new Option<bool>("--print-ir-after-all") { Description = "print the IR after every pass" };
         var inputs = new Option<string[]>("--input") { Description = "NAME=DIMxDIMx... fixes an input's shape" };
         var timeSteps = new Option<bool>("--time-steps") { Description = "print the wall time of every build step to stderr" };
+        var values = InputValueOption.Create();
         var shared = new SharedOptions();
-        var command = new Command("build", "compile a model to CUDA kernels, cubins and a build report") { model, output, printIr, inputs, timeSteps };
+        var command = new Command("build", "compile a model to CUDA kernels, cubins and a build report") { model, output, printIr, inputs, values, timeSteps };
         shared.AddTo(command);
         command.SetAction(parse => CommandRunner.Guard(() =>
         {
@@ -30,7 +31,8 @@ public static class BuildCommand
                 : null;
             var shapes = InputShapes.Parse(parse.GetValue(inputs) ?? []);
             var times = new StepTimes();
-            var result = BuildPipeline.Build(path, overrides, diagnostics, dump, shapes, times);
+            var given = GivenInputs.None with { Shapes = shapes, Values = parse.GetValue(values) ?? [] };
+            var result = BuildPipeline.Build(path, overrides, given, diagnostics, dump, times);
             times.Time("write outputs", () => BuildPipeline.WriteOutputs(result, dir));
             CommandRunner.PrintDiagnostics(result.Warnings);
             PrintSummary(result, dir);

@@ -14,12 +14,13 @@ public static class CheckCommand
         var model = ModelArgument.Create("a .dnn or .onnx model");
         // The same --input NAME=DIMS as build, so the DNN6010 help ("fix it with --input") works here too.
         var inputs = new Option<string[]>("--input") { Description = "NAME=DIMxDIMx... fixes an input's shape" };
-        var command = new Command("check", "check a model for errors without generating code") { model, inputs };
+        var values = InputValueOption.Create();
+        var command = new Command("check", "check a model for errors without generating code") { model, inputs, values };
         command.SetAction(parse => CommandRunner.Guard(() =>
         {
             var diagnostics = new DiagnosticBag();
             var shapes = InputShapes.Parse(parse.GetValue(inputs) ?? []);
-            var graph = BuildPipeline.Load(parse.GetValue(model)!, new(), diagnostics, shapes);
+            var graph = ModelFrontDoor.Load(parse.GetValue(model)!, new(), GivenInputs.None with { Shapes = shapes, Values = parse.GetValue(values) ?? [] }, diagnostics).Graph;
             var (optimized, _) = BuildPipeline.Optimize(graph);
             var plan = PlanLowering.Lower(optimized, GpuTarget.ForArch(graph.Options.Targets[0]), diagnostics);
             CommandRunner.PrintDiagnostics(diagnostics.Items);

@@ -82,7 +82,7 @@ public static class CommandRunner
     }
 
     /// <summary>Command-line problems (bad flags, bad --input syntax, unknown target) are usage errors.</summary>
-    private static bool IsUsageCode(string code) => code is "DNN9005" or "DNN9006" or "DNN9007";
+    private static bool IsUsageCode(string code) => code is "DNN9005" or "DNN9006" or "DNN9007" or "DNN9010";
 
     public static void PrintDiagnostics(IEnumerable<Diagnostic> diagnostics)
     {

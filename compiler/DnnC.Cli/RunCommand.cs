@@ -7,6 +7,7 @@ using DnnC.Compiler.Reference;
 using DnnC.Compiler.Tensors;
 using DnnC.Runtime;
 using DnnC.Runtime.Cuda;
+using DnnC.Runtime.Numerics;
 using DnnC.Simulator;
 
 namespace DnnC.Cli;
@@ -23,8 +24,10 @@ public static class RunCommand
         var model = ModelArgument.Create("a .dnn or .onnx model");
         var inputs = new Option<string[]>("--input")
         {
-            Description = "[NAME=]FILE: an input tensor (.pb TensorProto or .npy); unnamed inputs bind in graph order. NAME=DIMxDIMx... fixes a dynamic input's shape",
+            Description = "[NAME=]FILE: an input tensor (.pb TensorProto or .npy, any numeric element type); unnamed inputs bind in the model's input order; " +
+                          "a file's shape fixes the input's dynamic dimensions. NAME=DIMxDIMx... fixes a dynamic input's shape (for --seed)",
         };
+        var values = InputValueOption.Create();
         var backend = new Option<string>("--backend") { Description = "reference|sim|cuda|auto (auto: cuda when a GPU and driver are present, else sim)", DefaultValueFactory = _ => "reference" }
             .AcceptOnlyFromAmong("reference", "sim", "cuda", "auto");
         var outputDir = new Option<string>("--output-dir") { Description = "where output_<i>.pb go (default: current directory)", DefaultValueFactory = _ => "." };
@@ -33,7 +36,7 @@ public static class RunCommand
         var warmup = new Option<int>("--warmup") { Description = "untimed executions before --bench's timed ones", DefaultValueFactory = _ => 10 };
         var seed = new Option<int?>("--seed") { Description = "N: fill every input not given as a file with seeded random values, uniform in [-1, 1)" };
         var shared = new SharedOptions();
-        var command = new Command("run", "execute a model on input tensors") { model, inputs, backend, outputDir, noGraph, bench, warmup, seed };
+        var command = new Command("run", "execute a model on input tensors") { model, inputs, values, backend, outputDir, noGraph, bench, warmup, seed };
         shared.AddTo(command);
         command.SetAction(parse => CommandRunner.Guard(() =>
         {
@@ -48,8 +51,9 @@ public static class RunCommand
             {
                 string chosen = Choose(parse.GetValue(backend)!, out device);
                 var diagnostics = new DiagnosticBag();
-                var graph = BuildPipeline.Load(parse.GetValue(model)!, overrides, diagnostics, shapes.Count > 0 ? shapes : null);
-                var feeds = BindInputs(graph, files, diagnostics, parse.GetValue(seed));
+                var loaded = ModelFrontDoor.Load(parse.GetValue(model)!, overrides, new GivenInputs(files, shapes, parse.GetValue(values) ?? []), diagnostics);
+                var graph = loaded.Graph;
+                var feeds = ModelFrontDoor.Feeds(loaded, parse.GetValue(seed), diagnostics);
                 var (results, timed) = chosen switch
                 {
                     "cuda" => RunOnGpu(device!, graph, feeds, !parse.GetValue(noGraph), timing, diagnostics),
@@ -122,60 +126,7 @@ public static class RunCommand
 
     private sealed record BenchRequest(int? Iterations, int Warmup);
 
-    /// <summary>Reads every input file and checks it against the model before anything runs.</summary>
-    internal static Dictionary<string, HostTensor> BindInputs(Graph graph, string[] flags, DiagnosticBag diagnostics, int? seed = null)
-    {
-        var feeds = new Dictionary<string, HostTensor>();
-        int positional = 0;
-        foreach (var flag in flags)
-        {
-            int eq = flag.IndexOf('=');
-            string? name = eq > 0 && graph.Inputs.Any(i => i.Name == flag[..eq]) ? flag[..eq] : null;
-            string path = name is null ? flag : flag[(eq + 1)..];
-            if (name is null)
-            {
-                var unbound = graph.Inputs.Where(i => !feeds.ContainsKey(i.Name)).Skip(0).ToList();
-                if (positional >= graph.Inputs.Count || unbound.Count == 0)
-                {
-                    diagnostics.Add(Diag.BadInputBinding(flag, $"the model has only {graph.Inputs.Count} input(s)"));
-                    continue;
-                }
-                name = unbound[0].Name;
-                positional++;
-            }
-            HostTensor tensor;
-            try
-            {
-                tensor = TensorFiles.Read(path).Tensor;
-            }
-            catch (TensorFileException e)
-            {
-                diagnostics.Add(Diag.TensorFile(e));
-                continue;
-            }
-            var declared = graph.Inputs.First(i => i.Name == name).Type;
-            if (!declared.Shape.SequenceEqual(tensor.Shape))
-                diagnostics.Add(Diag.InputShapeMismatch(path, name, declared.ToString(), tensor.ShapeText));
-            else if (!feeds.TryAdd(name, tensor))
-                diagnostics.Add(Diag.BadInputBinding(flag, $"input '{name}' is given twice"));
-        }
-        if (seed is int s && !diagnostics.HasErrors)
-        {
-            // Drawn for every input in graph order, given or not, so a file for one input does not shift the others' values.
-            var random = new Random(s);
-            foreach (var input in graph.Inputs)
-            {
-                var values = RunInputs.Seeded(input, random);
-                feeds.TryAdd(input.Name, values);
-            }
-        }
-        foreach (var missing in graph.Inputs.Where(i => !feeds.ContainsKey(i.Name)))
-            if (!diagnostics.HasErrors)
-                diagnostics.Add(Diag.BadInputBinding("", $"no tensor given for input '{missing.Name}' {missing.Type}; pass --input {missing.Name}=FILE"));
-        if (diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
-        return feeds;
-    }
-
+    /// <summary>Writes each output in the element type the model declares for it, by ONNX Cast's rules.</summary>
     private static void WriteOutputs(Graph graph, IReadOnlyDictionary<string, HostTensor> results, string directory)
     {
         // All outputs are written to a staging directory first and moved into place together.
@@ -185,11 +136,12 @@ public static class RunCommand
         try
         {
             for (int i = 0; i < graph.Outputs.Count; i++)
-                TensorFiles.WriteTensorProto(Path.Combine(staging, $"output_{i}.pb"), graph.Outputs[i].Name, results[graph.Outputs[i].Name]);
+                TensorFiles.WriteTensorProto(Path.Combine(staging, $"output_{i}.pb"), graph.Outputs[i].Name,
+                    TypedTensor.FromHost(results[graph.Outputs[i].Name], graph.Outputs[i].ElementType));
             for (int i = 0; i < graph.Outputs.Count; i++)
                 File.Move(Path.Combine(staging, $"output_{i}.pb"), Path.Combine(directory, $"output_{i}.pb"), overwrite: true);
             for (int i = 0; i < graph.Outputs.Count; i++)
-                Console.WriteLine($"output_{i}.pb: {graph.Outputs[i].Name} {results[graph.Outputs[i].Name].ShapeText}");
+                Console.WriteLine($"output_{i}.pb: {graph.Outputs[i].Name} {results[graph.Outputs[i].Name].ShapeText} {ElementTypes.Name(graph.Outputs[i].ElementType)}");
         }
         finally
         {

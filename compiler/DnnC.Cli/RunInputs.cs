@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
 using DnnC.Compiler.Build;
-using DnnC.Compiler.IR;
-using DnnC.Runtime;
 
 namespace DnnC.Cli;
 
@@ -25,17 +23,5 @@ public static partial class RunInputs
             (isShape ? shapes : files).Add(flag);
         }
         return (InputShapes.Parse(shapes), files.ToArray());
-    }
-
-    /// <summary>
-    /// One input filled from <paramref name="random"/>, uniform in [-1, 1). The caller draws the
-    /// inputs in the graph's input order from one generator seeded by <c>--seed</c>, so every
-    /// backend (and every run) sees the same values.
-    /// </summary>
-    public static HostTensor Seeded(GraphInput input, Random random)
-    {
-        var data = new float[input.Type.ElementCount];
-        for (int k = 0; k < data.Length; k++) data[k] = (float)(random.NextDouble() * 2 - 1);
-        return new HostTensor(input.Type.Dims, data);
     }
 }

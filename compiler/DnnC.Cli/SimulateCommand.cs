@@ -29,10 +29,11 @@ public static class SimulateCommand
         };
         var output = new Option<string>("--output", "-o") { Description = "report directory", DefaultValueFactory = _ => "simulation" };
         var inputs = new Option<string[]>("--input") { Description = "[NAME=]FILE: input tensors (default: seeded random inputs)" };
+        var values = InputValueOption.Create();
         var shared = new SharedOptions();
         var command = new Command("simulate", "run the kernel plan on the dLAC-style simulator and write cycle, traffic and energy reports")
         {
-            model, accelerator, output, inputs,
+            model, accelerator, output, inputs, values,
         };
         shared.AddTo(command);
         command.SetAction(parse => CommandRunner.Guard(() =>
@@ -40,9 +41,12 @@ public static class SimulateCommand
             var overrides = shared.Read(parse);
             var config = SimulatorBackend.ResolveAccelerator(parse.GetValue(accelerator)!);
             var diagnostics = new DiagnosticBag();
-            var graph = BuildPipeline.Load(parse.GetValue(model)!, overrides, diagnostics);
             var given = parse.GetValue(inputs) ?? [];
-            var feeds = given.Length > 0 ? RunCommand.BindInputs(graph, given, diagnostics) : SeededInputs(graph);
+            var (shapes, files) = RunInputs.Split(given);
+            var loaded = ModelFrontDoor.Load(parse.GetValue(model)!, overrides, new GivenInputs(files, shapes, parse.GetValue(values) ?? []), diagnostics);
+            var graph = loaded.Graph;
+            // Without files, every input is seeded (seed 0), so a report is reproducible.
+            var feeds = ModelFrontDoor.Feeds(loaded, files.Length == 0 ? 0 : null, diagnostics);
             var (optimized, plan) = SimulatorBackend.Lower(graph, diagnostics);
             var result = PlanSimulator.Simulate(plan, optimized.Weights.Items, feeds, config);
             string directory = parse.GetValue(output)!;
@@ -59,17 +63,6 @@ public static class SimulateCommand
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    private static Dictionary<string, HostTensor> SeededInputs(Graph graph)
-    {
-        var random = new Random(0);
-        return graph.Inputs.ToDictionary(i => i.Name, i =>
-        {
-            var data = new float[i.Type.ElementCount];
-            for (int k = 0; k < data.Length; k++) data[k] = (float)(random.NextDouble() * 2 - 1);
-            return new HostTensor(i.Type.Dims, data);
-        });
     }
 
     private static void PrintSummary(SimulationReport report, string directory, bool seeded)

@@ -6,7 +6,7 @@ namespace DnnC.Conformance;
 
 /// <summary>
 /// dotnet run --project tests/DnnC.Conformance -c Release -- [--suite PATH] [--backend NAME]...
-///   [--filter SUBSTRING] [--timeout SECONDS] [--no-bake] [--verbose] [--write-docs]
+///   [--filter SUBSTRING] [--timeout SECONDS] [--verbose] [--write-docs]
 /// Exit code 0: no committed passing case regressed; 1: some did; 2: bad arguments or no suite.
 /// <c>bench-sim-vs-ort [--runs N] [--seed S] [--keep DIR]</c> instead times the simulator against ONNX Runtime
 /// (<see cref="Bench.SimVsOrtBenchmark"/>; scripts/bench-sim-vs-ort.sh).
@@ -39,13 +39,12 @@ public static class Program
             {
                 Filter = options.Filter,
                 CaseTimeout = options.CaseTimeout,
-                BakeParameterInputs = options.BakeParameterInputs,
             };
             var started = DateTime.UtcNow;
             var results = ConformanceRunner.Run(run);
             var elapsed = DateTime.UtcNow - started;
-            runs.Add((backend.Name, results));
-            regressed |= Summarize(backend.Name, results, elapsed, options.Verbose);
+            runs.Add((backend, results));
+            regressed |= Summarize(backend, results, elapsed, options.Verbose);
         }
 
         if (options.WriteDocs)

@@ -29,18 +29,10 @@ public sealed record BuildResult(
 /// </summary>
 public static class BuildPipeline
 {
+    /// <summary>Loads a model with only shapes given (<see cref="ModelFrontDoor"/> takes input files and values too).</summary>
     public static Graph Load(string modelPath, CompileOverrides overrides, DiagnosticBag diagnostics,
-        IReadOnlyDictionary<string, int[]>? inputShapes = null)
-    {
-        var graph = ModelLoader.Load(modelPath, diagnostics, inputShapes);
-        bool isOnnx = Path.GetExtension(modelPath).Equals(".onnx", StringComparison.OrdinalIgnoreCase);
-        // The ONNX importer applies and checks the shapes itself, while fixing dynamic dimensions.
-        if (graph is not null && inputShapes is not null && !isOnnx) InputShapes.CheckAgainst(graph, inputShapes, diagnostics);
-        if (graph is null || diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
-        graph = graph with { Options = overrides.ApplyTo(graph.Options) };
-        WarnAboutPendingFeatures(graph, diagnostics);
-        return graph;
-    }
+        IReadOnlyDictionary<string, int[]>? inputShapes = null) =>
+        ModelFrontDoor.Load(modelPath, overrides, GivenInputs.WithShapes(inputShapes), diagnostics).Graph;
 
     public static (Graph Graph, IReadOnlyList<PassReport> Reports) Optimize(Graph graph, Action<string, Graph>? afterPass = null, StepTimes? times = null)
     {
@@ -61,10 +53,14 @@ public static class BuildPipeline
     }
 
     public static BuildResult Build(string modelPath, CompileOverrides overrides, DiagnosticBag diagnostics,
-        Action<string, Graph>? afterPass = null, IReadOnlyDictionary<string, int[]>? inputShapes = null, StepTimes? times = null)
+        Action<string, Graph>? afterPass = null, IReadOnlyDictionary<string, int[]>? inputShapes = null, StepTimes? times = null) =>
+        Build(modelPath, overrides, GivenInputs.WithShapes(inputShapes), diagnostics, afterPass, times);
+
+    public static BuildResult Build(string modelPath, CompileOverrides overrides, GivenInputs given, DiagnosticBag diagnostics,
+        Action<string, Graph>? afterPass = null, StepTimes? times = null)
     {
         times ??= new StepTimes();
-        var source = times.Time("load model", () => Load(modelPath, overrides, diagnostics, inputShapes));
+        var source = times.Time("load model", () => ModelFrontDoor.Load(modelPath, overrides, given, diagnostics).Graph);
         return Build(source, diagnostics, afterPass, times);
     }
 
@@ -76,6 +72,12 @@ public static class BuildPipeline
         var target = GpuTarget.ForArch(source.Options.Targets[0]);
         var plan = times.Time("lower to a kernel plan", () => PlanLowering.Lower(optimized, target, diagnostics));
         string cuda = times.Time("emit CUDA", () => CudaEmitter.Emit(plan));
+        // Checked once before the parallel compiles, so a missing NVRTC is one diagnostic, not an AggregateException.
+        if (!Nvrtc.IsAvailable(out string reason))
+        {
+            diagnostics.Add(Diag.NvrtcUnavailable(reason));
+            throw new CompilationFailedException(diagnostics.Items);
+        }
         // One NVRTC compile per architecture, side by side: NVRTC is thread-safe per program and
         // the compile dominates a cold build.
         var binaries = times.Time("compile (NVRTC or cache), all architectures", () => source.Options.Targets.Distinct().AsParallel().AsOrdered()
@@ -85,11 +87,6 @@ public static class BuildPipeline
 
     private static CompiledArch Compile(string cuda, string arch, KernelPlan plan, DiagnosticBag diagnostics)
     {
-        if (!Nvrtc.IsAvailable(out string reason))
-        {
-            diagnostics.Add(Diag.NvrtcUnavailable(reason));
-            throw new CompilationFailedException(diagnostics.Items);
-        }
         var clock = Stopwatch.StartNew();
         NvrtcResult result;
         bool hit;
@@ -107,21 +104,6 @@ public static class BuildPipeline
         foreach (var k in result.Kernels.Where(k => k.SpillStoreBytes + k.SpillLoadBytes > 0))
             diagnostics.Add(Diag.KernelSpills(k.Kernel, arch, k.SpillStoreBytes + k.SpillLoadBytes));
         return new CompiledArch(arch, result.Cubin, result.Ptx, result.Kernels, clock.Elapsed.TotalSeconds, hit);
-    }
-
-    /// <summary>
-    /// Annotations and sections for passes that do not exist yet parse and bind, so models can be
-    /// written against the final language; the build says plainly that they have no effect yet.
-    /// </summary>
-    private static void WarnAboutPendingFeatures(Graph graph, DiagnosticBag diagnostics)
-    {
-        var o = graph.Options;
-        if (o.Precision != Precision.Fp32) diagnostics.Add(Diag.PendingFeature(graph.Name, "precision fp16"));
-        if (o.Sparsity != SparsityMode.None) diagnostics.Add(Diag.PendingFeature(graph.Name, "2:4 sparsity"));
-        if (o.WeightBits != 32) diagnostics.Add(Diag.PendingFeature(graph.Name, $"{o.WeightBits}-bit weights"));
-        if (o.Tail != TailMode.None) diagnostics.Add(Diag.PendingFeature(graph.Name, $"tail mode {o.Tail.ToString().ToLowerInvariant()}"));
-        foreach (var node in graph.Nodes.Where(n => n.Options != LayerOptions.Inherit))
-            diagnostics.Add(Diag.PendingAnnotation(node.Location, node.Name));
     }
 
     /// <summary>Writes every build output into <paramref name="directory"/>, all or nothing.</summary>

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DnnC.Compiler.IR;
+using DnnC.Runtime.Numerics;
 using DnnC.Runtime.Plan;
 
 namespace DnnC.Compiler.Build;
@@ -54,6 +56,26 @@ public static class BuildReport
             ["model"] = plan.ModelName,
             ["formatVersion"] = plan.FormatVersion,
             ["targets"] = new JsonArray(result.Binaries.Select(b => (JsonNode)JsonValue.Create(b.Arch)!).ToArray()),
+            ["inputs"] = new JsonArray(result.Source.Inputs.Select(i => (JsonNode)new JsonObject
+            {
+                ["name"] = i.Name,
+                ["elementType"] = ElementTypes.Name(i.ElementType),
+                ["shape"] = new JsonArray(i.Type.Shape.Select(d => (JsonNode)d).ToArray()),
+            }).ToArray()),
+            // Declared inputs the model was compiled as constants: a run must give these values (or nothing).
+            ["fixedInputs"] = new JsonArray(result.Source.FixedInputs.Select(f => (JsonNode)new JsonObject
+            {
+                ["name"] = f.Name,
+                ["kind"] = f.Kind == FixedInputKind.Specialised ? "specialised" : "empty",
+                ["elementType"] = ElementTypes.Name(f.ElementType),
+                ["shape"] = new JsonArray(f.Shape.Select(d => (JsonNode)d).ToArray()),
+                ["value"] = new JsonArray(f.Value.Select(v => (JsonNode)(double.IsFinite(v) ? JsonValue.Create(v) : JsonValue.Create(v.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToArray()),
+            }).ToArray()),
+            ["outputs"] = new JsonArray(result.Source.Outputs.Select(o => (JsonNode)new JsonObject
+            {
+                ["name"] = o.Name,
+                ["elementType"] = ElementTypes.Name(o.ElementType),
+            }).ToArray()),
             ["kernelCount"] = plan.Kernels.Count,
             ["kernels"] = kernels,
             ["memory"] = new JsonObject

@@ -63,9 +63,12 @@ public static partial class Diag
     public static Diagnostic OnnxUndefinedOutput(string path, string output) =>
         Error("DNN6017", SourceLocation.InFile(path), $"graph output '{output}' is not produced by any node, input or initializer");
 
-    public static Diagnostic OnnxDynamicShape(string path, string node, string op, string what) =>
-        Error("DNN6018", SourceLocation.InFile(path), $"node '{node}' ({op}) needs {what} at compile time, but it depends on runtime data",
-            "fix the model's dynamic dimensions with --input so shape computations fold to constants");
+    public static Diagnostic OnnxDynamicShape(string path, string node, string op, string what, IReadOnlyCollection<string> fromInputs) =>
+        Error("DNN6018", SourceLocation.InFile(path), $"node '{node}' ({op}) needs {what} at compile time, but it depends on runtime data" +
+                (fromInputs.Count > 0 ? $" (graph input {string.Join(", ", fromInputs.Order(StringComparer.Ordinal).Select(i => $"'{i}'"))})" : ""),
+            fromInputs.Count > 0
+                ? $"give the value the model should be specialised on: --input-value {fromInputs.Order(StringComparer.Ordinal).First()}=FILE or =v1,v2,... (dnnc run takes it from the input file)"
+                : "fix the model's dynamic dimensions with --input so shape computations fold to constants");
 
     public static Diagnostic OnnxBadInputType(string path, string input, string detail) =>
         Error("DNN6019", SourceLocation.InFile(path), $"graph input '{input}': {detail}");

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using DnnC.Compiler.Text;
 using DnnC.Runtime;
+using DnnC.Runtime.Numerics;
 
 namespace DnnC.Compiler.IR;
 
@@ -21,10 +22,35 @@ public sealed record Node(
         : this(name, op, inputs, type, options ?? LayerOptions.Inherit, location ?? SourceLocation.None, EquatableArray.Create(name)) { }
 }
 
-public sealed record GraphInput(string Name, TensorType Type, SourceLocation Location);
+/// <summary>
+/// A runtime input. <see cref="ElementType"/> is the type the model declares at its interface
+/// (what an input file must hold); inside the graph every value is float32.
+/// </summary>
+public sealed record GraphInput(string Name, TensorType Type, SourceLocation Location, ElementType ElementType = ElementType.Float);
 
-/// <summary>A graph output: the public <see cref="Name"/> and the value that produces it.</summary>
-public sealed record GraphOutput(string Name, string Value);
+/// <summary>
+/// A graph output: the public <see cref="Name"/>, the value that produces it, and the element type
+/// the model declares for it, in which <c>dnnc run</c> writes it (ONNX Cast's rules).
+/// </summary>
+public sealed record GraphOutput(string Name, string Value, ElementType ElementType = ElementType.Float);
+
+/// <summary>Why a declared model input is not a runtime input of the graph.</summary>
+public enum FixedInputKind
+{
+    /// <summary>The model was specialised on this value: the compiler needed it at compile time (a shape, axes, pads...).</summary>
+    Specialised,
+
+    /// <summary>The input has a zero dimension: it holds no data, so the graph uses it as an (empty) constant.</summary>
+    Empty,
+}
+
+/// <summary>
+/// A declared model input that the graph holds as a constant. A run still accepts it, and checks
+/// that what it is given is what the model was compiled for. <see cref="Position"/> is its index
+/// among the model's declared inputs, so positional input files bind as the model declares them.
+/// </summary>
+public sealed record FixedInput(string Name, int Position, FixedInputKind Kind, ElementType ElementType,
+    EquatableArray<int> Shape, EquatableArray<double> Value);
 
 /// <summary>
 /// Named weights. Tensors are shared, never mutated: a pass that changes a weight adds a new
@@ -53,6 +79,21 @@ public sealed record Graph(
     WeightTable Weights,
     CompileOptions Options)
 {
+    /// <summary>Declared inputs that are not runtime inputs: specialised on a value, or empty.</summary>
+    public EquatableArray<FixedInput> FixedInputs { get; init; } = EquatableArray<FixedInput>.Empty;
+
+    /// <summary>
+    /// Every input the model declares, in its declared order: the runtime inputs with the fixed
+    /// ones at their positions. Input files without a name bind in this order.
+    /// </summary>
+    public IReadOnlyList<string> DeclaredInputNames()
+    {
+        var names = Inputs.Select(i => i.Name).ToList();
+        foreach (var fixedInput in FixedInputs.OrderBy(f => f.Position))
+            names.Insert(Math.Min(fixedInput.Position, names.Count), fixedInput.Name);
+        return names;
+    }
+
     /// <summary>Type of any value: a graph input or a node.</summary>
     public IReadOnlyDictionary<string, TensorType> ValueTypes()
     {

@@ -1,6 +1,7 @@
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.Text;
 using DnnC.Runtime;
+using DnnC.Runtime.Numerics;
 
 namespace DnnC.Compiler.IR;
 
@@ -22,9 +23,9 @@ public sealed class GraphBuilder(string name)
     public bool IsDefined(string value) => _types.ContainsKey(value);
     public TensorType? TypeOf(string value) => _types.GetValueOrDefault(value);
 
-    public string Input(string name, TensorType type, SourceLocation? location = null)
+    public string Input(string name, TensorType type, SourceLocation? location = null, ElementType elementType = ElementType.Float)
     {
-        _inputs.Add(new GraphInput(name, type, location ?? SourceLocation.None));
+        _inputs.Add(new GraphInput(name, type, location ?? SourceLocation.None, elementType));
         _types[name] = type;
         return name;
     }
@@ -64,7 +65,8 @@ public sealed class GraphBuilder(string name)
         return name;
     }
 
-    public void Output(string name, string value) => _outputs.Add(new GraphOutput(name, value));
+    public void Output(string name, string value, ElementType elementType = ElementType.Float) =>
+        _outputs.Add(new GraphOutput(name, value, elementType));
 
     public Graph Build() => new(name, _inputs.ToEquatableArray(), _nodes.ToEquatableArray(), _outputs.ToEquatableArray(), _weights, Options);
 }

@@ -27,6 +27,12 @@ internal sealed class ImportContext(string path, string graphName, DiagnosticBag
     /// <summary>The ONNX node being imported: IR nodes it emits report it as their layer.</summary>
     public string CurrentLayer { get; set; } = "";
 
+    /// <summary>Graph inputs whose values a node needed at compile time, collected for the importer's retry.</summary>
+    public HashSet<string> NeededInputs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Declared inputs the graph holds as constants (specialised or empty), for <see cref="Graph.FixedInputs"/>.</summary>
+    public List<FixedInput> FixedInputs { get; } = new();
+
     /// <summary>Where the next IR name comes from: the current node's first output.</summary>
     public string NameHint { get; set; } = "v";
 
@@ -75,7 +81,7 @@ internal sealed class ImportContext(string path, string graphName, DiagnosticBag
             throw new NodeImportException(NodeErrorKind.AlreadyReported, "");
         }
         _layerOf[name] = CurrentLayer;
-        return ImportValue.Runtime(name, shape, elemType);
+        return ImportValue.Runtime(name, shape, elemType, ImportValue.SourcesOf(inputs));
     }
 
     private static ImportValue Fold(Op op, IReadOnlyList<ImportValue> inputs, TensorType type, int elemType)
@@ -106,7 +112,7 @@ internal sealed class ImportContext(string path, string graphName, DiagnosticBag
     /// <summary>The finished graph, every node labelled with the ONNX node it came from.</summary>
     public Graph Build()
     {
-        var graph = Builder.Build();
+        var graph = Builder.Build() with { FixedInputs = FixedInputs.ToEquatableArray() };
         var nodes = graph.Nodes.Select(n => _layerOf.TryGetValue(n.Name, out var layer) && layer.Length > 0
             ? n with { Layers = EquatableArray.Create(layer) }
             : n);

@@ -11,12 +11,15 @@ namespace DnnC.Compiler.Onnx;
 /// </summary>
 internal sealed class ImportValue
 {
-    private ImportValue(int[] shape, int elemType, ConstTensor? constant, string? irName)
+    private static readonly IReadOnlySet<string> NoSources = new HashSet<string>();
+
+    private ImportValue(int[] shape, int elemType, ConstTensor? constant, string? irName, IReadOnlySet<string>? sources)
     {
         Shape = shape;
         ElemType = elemType;
         Constant = constant;
         IrName = irName;
+        Sources = sources ?? NoSources;
     }
 
     public int[] Shape { get; }
@@ -26,12 +29,34 @@ internal sealed class ImportValue
     /// <summary>The IR value; for a constant, set once it is materialized as an IR constant.</summary>
     public string? IrName { get; set; }
 
+    /// <summary>
+    /// The graph inputs a runtime value is computed from. When a node needs it at compile time,
+    /// these are the inputs the model can be specialised on (OnnxImporter's retry).
+    /// </summary>
+    public IReadOnlySet<string> Sources { get; }
+
     public bool IsConstant => Constant is not null;
     public int Rank => Shape.Length;
     public TensorType Type => TensorType.F32(Shape);
 
-    public static ImportValue Const(ConstTensor tensor, int elemType) => new(tensor.Shape, elemType, tensor, null);
-    public static ImportValue Runtime(string irName, int[] shape, int elemType) => new(shape, elemType, null, irName);
+    public static ImportValue Const(ConstTensor tensor, int elemType) => new(tensor.Shape, elemType, tensor, null, null);
+    public static ImportValue Runtime(string irName, int[] shape, int elemType, IReadOnlySet<string> sources) =>
+        new(shape, elemType, null, irName, sources);
+
+    /// <summary>The union of the inputs' sources, sharing the set when they all have the same one (the usual case).</summary>
+    public static IReadOnlySet<string> SourcesOf(IReadOnlyList<ImportValue> inputs)
+    {
+        IReadOnlySet<string>? only = null;
+        HashSet<string>? union = null;
+        foreach (var input in inputs)
+        {
+            if (input.Sources.Count == 0 || ReferenceEquals(input.Sources, only)) continue;
+            if (only is null) { only = input.Sources; continue; }
+            union ??= new HashSet<string>(only);
+            union.UnionWith(input.Sources);
+        }
+        return union ?? only ?? NoSources;
+    }
 }
 
 /// <summary>ONNX TensorProto.DataType codes and what the importer does with each.</summary>
@@ -48,50 +73,12 @@ internal static class ElemTypes
         or UInt4 or Int4 or UInt2 or Int2;
     public static bool IsSupported(int t) => IsFloat(t) || IsInteger(t) || t == Bool;
 
-    public static string Name(int t) =>
-        Enum.IsDefined(typeof(Proto.TensorProto.Types.DataType), t)
-            ? ((Proto.TensorProto.Types.DataType)t).ToString().ToUpperInvariant()
-            : $"#{t}";
+    public static string Name(int t) => ElementTypes.Name((ElementType)t);
 
-    /// <summary>
-    /// The narrower-than-float32 format an element type rounds onto, or null when float32 carries
-    /// the type's values as they are (FLOAT, DOUBLE, BOOL, the 64-bit integers).
-    /// </summary>
-    public static ElementFormat? Format(int t) => t switch
-    {
-        Float16 => ElementFormat.Float16,
-        BFloat16 => ElementFormat.BFloat16,
-        Float8E4M3FN => ElementFormat.Float8E4M3FN,
-        Float8E4M3FNUZ => ElementFormat.Float8E4M3FNUZ,
-        Float8E5M2 => ElementFormat.Float8E5M2,
-        Float8E5M2FNUZ => ElementFormat.Float8E5M2FNUZ,
-        Float4E2M1 => ElementFormat.Float4E2M1,
-        Float8E8M0 => ElementFormat.Float8E8M0,
-        Int2 => ElementFormat.Int2,
-        UInt2 => ElementFormat.UInt2,
-        Int4 => ElementFormat.Int4,
-        UInt4 => ElementFormat.UInt4,
-        Int8 => ElementFormat.Int8,
-        UInt8 => ElementFormat.UInt8,
-        Int16 => ElementFormat.Int16,
-        UInt16 => ElementFormat.UInt16,
-        Int32 => ElementFormat.Int32,
-        UInt32 => ElementFormat.UInt32,
-        _ => null,
-    };
+    /// <summary>The narrower-than-float32 format an element type rounds onto (<see cref="ElementTypes.Format"/>).</summary>
+    public static ElementFormat? Format(int t) => ElementTypes.Format((ElementType)t);
 
-    /// <summary>
-    /// What an element of type t holds for the value v, as ONNX Cast computes it: floats round to
-    /// nearest even (the 8-bit floats saturate unless told not to), integers truncate and wrap,
-    /// bool is v ≠ 0.
-    /// </summary>
-    public static double Coerce(int t, double v, bool saturate = true, PowerOfTwoRounding rounding = PowerOfTwoRounding.Up) => t switch
-    {
-        Bool => v != 0 ? 1 : 0,
-        Float => (float)v,
-        Double => v,
-        Int64 or UInt64 => Math.Truncate(v),
-        _ when Format(t) is { } format => ElementCast.Apply(format, v, saturate, rounding),
-        _ => Math.Truncate(v),
-    };
+    /// <summary>What an element of type t holds for the value v, as ONNX Cast computes it (<see cref="ElementTypes.Coerce"/>).</summary>
+    public static double Coerce(int t, double v, bool saturate = true, PowerOfTwoRounding rounding = PowerOfTwoRounding.Up) =>
+        ElementTypes.Coerce((ElementType)t, v, saturate, rounding);
 }

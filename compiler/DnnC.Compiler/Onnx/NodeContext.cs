@@ -30,8 +30,11 @@ internal sealed class NodeContext(ImportContext import, NodeProto proto, string 
     public ImportValue? OptionalInput(int i) => HasInput(i) ? Import.Values[Proto.Input[i]] : null;
 
     /// <summary>A compile-time input such as a shape, axes or pads; runtime data here is an error.</summary>
-    public ConstTensor ConstInput(int i, string what) =>
-        Input(i).Constant ?? throw NeedConstant(what);
+    public ConstTensor ConstInput(int i, string what)
+    {
+        var input = Input(i);
+        return input.Constant ?? throw new NodeImportException(NodeErrorKind.Dynamic, what) { NeededInputs = input.Sources };
+    }
 
     public ConstTensor? OptionalConstInput(int i, string what) => HasInput(i) ? ConstInput(i, what) : null;
 

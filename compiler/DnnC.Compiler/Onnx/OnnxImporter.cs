@@ -1,6 +1,9 @@
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
 using DnnC.Compiler.Onnx.Proto;
+using DnnC.Compiler.Tensors;
+using DnnC.Runtime;
+using DnnC.Runtime.Numerics;
 using Google.Protobuf;
 
 namespace DnnC.Compiler.Onnx;
@@ -13,51 +16,40 @@ namespace DnnC.Compiler.Onnx;
 /// </summary>
 public static class OnnxImporter
 {
-    public static Graph? Load(string path, IReadOnlyDictionary<string, int[]> inputShapes, DiagnosticBag diagnostics)
+    public static Graph? Load(string path, IReadOnlyDictionary<string, int[]> inputShapes, DiagnosticBag diagnostics) =>
+        OnnxModelFile.Open(path, diagnostics)?.Import(OnnxImportRequest.WithShapes(inputShapes), diagnostics);
+
+    public static Graph? Load(byte[] model, string displayPath, IReadOnlyDictionary<string, int[]> inputShapes, DiagnosticBag diagnostics) =>
+        OnnxModelFile.Parse(model, displayPath, diagnostics)?.Import(OnnxImportRequest.WithShapes(inputShapes), diagnostics);
+
+    /// <summary>
+    /// Imports <paramref name="model"/>. A node that needs a compile-time value (a shape, axes,
+    /// pads...) computed from graph inputs whose values the request offers makes the import start
+    /// again with those inputs specialised on their values; the diagnostics of the abandoned
+    /// attempt are dropped. Each retry specialises at least one more input, so it ends.
+    /// </summary>
+    internal static Graph? Import(ModelProto model, string path, OnnxImportRequest request, DiagnosticBag diagnostics)
     {
-        byte[] bytes;
-        try
+        var specialised = new HashSet<string>(request.Values.Keys, StringComparer.Ordinal);
+        while (true)
         {
-            if (!File.Exists(path))
+            var local = new DiagnosticBag();
+            var (graph, needed) = ImportOnce(model, path, request, specialised, local);
+            var more = needed.Where(n => request.Offered.ContainsKey(n) && !specialised.Contains(n)).ToList();
+            if (graph is null && more.Count > 0)
             {
-                diagnostics.Add(Diag.ModelNotFound(path));
-                return null;
+                specialised.UnionWith(more);
+                continue;
             }
-            bytes = File.ReadAllBytes(path);
+            diagnostics.AddRange(local.Items);
+            return local.HasErrors ? null : graph;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)
-        {
-            diagnostics.Add(Diag.ModelUnreadable(path, e.Message));
-            return null;
-        }
-        return Load(bytes, path, inputShapes, diagnostics);
     }
 
-    public static Graph? Load(byte[] model, string displayPath, IReadOnlyDictionary<string, int[]> inputShapes, DiagnosticBag diagnostics)
+    private static (Graph? Graph, IReadOnlySet<string> Needed) ImportOnce(ModelProto model, string path, OnnxImportRequest request,
+        IReadOnlySet<string> specialised, DiagnosticBag diagnostics)
     {
-        var local = new DiagnosticBag();
-        var graph = Import(model, displayPath, inputShapes, local);
-        diagnostics.AddRange(local.Items);
-        return local.HasErrors ? null : graph;
-    }
-
-    private static Graph? Import(byte[] bytes, string path, IReadOnlyDictionary<string, int[]> inputShapes, DiagnosticBag diagnostics)
-    {
-        ModelProto model;
-        try
-        {
-            model = ModelProto.Parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            diagnostics.Add(Diag.OnnxMalformed(path, $"the protobuf data is corrupt or truncated ({e.Message})"));
-            return null;
-        }
-        if (model.Graph is null)
-        {
-            diagnostics.Add(Diag.OnnxMalformed(path, "it has no graph"));
-            return null;
-        }
+        var none = new HashSet<string>();
         int? opset = ReadOpset(model, path, diagnostics);
         if (opset is null && !diagnostics.HasErrors)
         {
@@ -65,19 +57,19 @@ public static class OnnxImporter
             OnnxGraphChecks.ReportUnsupportedOps(model.Graph, path, diagnostics);
             if (!diagnostics.HasErrors) diagnostics.Add(Diag.OnnxMalformed(path, "it imports no version of the default ONNX operator set"));
         }
-        if (opset is null) return null;
+        if (opset is null) return (null, none);
 
         var graphProto = model.Graph;
         var context = new ImportContext(path, GraphName(graphProto.Name, path), diagnostics);
         var structure = OnnxGraphChecks.Check(graphProto, path, diagnostics);
         ReadInitializers(graphProto, context);
-        ReadInputs(graphProto, context, inputShapes);
+        ReadInputs(graphProto, context, request, specialised);
         OnnxGraphChecks.ReportUnsupportedOps(graphProto, path, diagnostics);
-        if (diagnostics.HasErrors || structure is null) return null;
+        if (diagnostics.HasErrors || structure is null) return (null, none);
 
         foreach (int index in structure)
             ImportNode(context, graphProto.Node[index], index, opset.Value);
-        if (diagnostics.HasErrors) return null;
+        if (diagnostics.HasErrors) return (null, context.NeededInputs);
 
         foreach (var output in graphProto.Output)
         {
@@ -85,14 +77,17 @@ public static class OnnxImporter
             var value = context.Values[output.Name];
             try
             {
-                context.Builder.Output(output.Name, context.Materialize(value));
+                // The declared element type, else the one the import tracked (a file may leave outputs untyped).
+                int declared = output.Type?.TensorType?.ElemType ?? 0;
+                int elemType = declared != 0 && ElemTypes.IsSupported(declared) ? declared : value.ElemType;
+                context.Builder.Output(output.Name, context.Materialize(value), (ElementType)elemType);
             }
             catch (NodeImportException e)
             {
                 diagnostics.Add(Diag.OnnxUnsupportedFeature(path, output.Name, "graph output", e.Message));
             }
         }
-        return diagnostics.HasErrors ? null : context.Build();
+        return (diagnostics.HasErrors ? null : context.Build(), none);
     }
 
     /// <summary>The default domain's opset; an unknown domain a node uses is an error, ai.onnx.ml only has no supported ops.</summary>
@@ -141,27 +136,42 @@ public static class OnnxImporter
         }
     }
 
-    private static void ReadInputs(GraphProto graph, ImportContext context, IReadOnlyDictionary<string, int[]> inputShapes)
+    /// <summary>The graph inputs a model declares: every input that no initializer shadows, in order.</summary>
+    internal static List<ValueInfoProto> DeclaredInputs(GraphProto graph)
     {
         var initializers = graph.Initializer.Select(i => i.Name).ToHashSet();
-        var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
-        foreach (var name in inputShapes.Keys.Where(k => inputs.All(i => i.Name != k)))
+        return graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
+    }
+
+    private static void ReadInputs(GraphProto graph, ImportContext context, OnnxImportRequest request, IReadOnlySet<string> specialised)
+    {
+        var inputs = DeclaredInputs(graph);
+        var known = request.Shapes.Keys.Concat(request.Values.Keys).Concat(request.Offered.Keys).Distinct();
+        foreach (var name in known.Where(k => inputs.All(i => i.Name != k)))
             context.Diagnostics.Add(Diag.OnnxUnknownInput(context.Path, name, string.Join(", ", inputs.Select(i => $"'{i.Name}'"))));
-        foreach (var input in inputs)
+        for (int position = 0; position < inputs.Count; position++)
         {
-            var resolved = OnnxInputs.Resolve(input, inputShapes.GetValueOrDefault(input.Name), context);
+            var input = inputs[position];
+            var value = specialised.Contains(input.Name)
+                ? request.Values.GetValueOrDefault(input.Name) ?? request.Offered.GetValueOrDefault(input.Name)
+                : null;
+            var resolved = OnnxInputs.Resolve(input, value?.Shape ?? request.Shapes.GetValueOrDefault(input.Name), context);
             if (resolved is null) continue;
             var (shape, elemType) = resolved.Value;
             context.ReserveName(input.Name);
-            if (shape.Contains(0))
+            if (value is not null || shape.Contains(0))
             {
-                // An empty tensor carries no data: its shape and type are all there is, so it is a
-                // constant (CastLike's type-only operand, a reduction over an empty set), not a runtime input.
-                context.Values[input.Name] = ImportValue.Const(ConstTensor.FromDoubles(shape, []), elemType);
+                // A specialised input is the value it was given; an empty tensor carries no data, so
+                // its shape and type are all there is (CastLike's type-only operand, a reduction
+                // over an empty set). Either way the graph holds a constant, and a run checks it.
+                var values = value?.Values ?? [];
+                var kind = value is not null ? FixedInputKind.Specialised : FixedInputKind.Empty;
+                context.Values[input.Name] = ImportValue.Const(ConstTensor.FromDoubles(shape, values), elemType);
+                context.FixedInputs.Add(new FixedInput(input.Name, position, kind, (ElementType)elemType, shape.ToEquatableArray(), values.ToEquatableArray()));
                 continue;
             }
-            context.Builder.Input(input.Name, TensorType.F32(shape), context.Location);
-            context.Values[input.Name] = ImportValue.Runtime(input.Name, shape, elemType);
+            context.Builder.Input(input.Name, TensorType.F32(shape), context.Location, (ElementType)elemType);
+            context.Values[input.Name] = ImportValue.Runtime(input.Name, shape, elemType, new HashSet<string>(StringComparer.Ordinal) { input.Name });
         }
     }
 
@@ -187,10 +197,11 @@ public static class OnnxImporter
             {
                 NodeErrorKind.Invalid => Diag.OnnxInvalidNode(path, name, proto.OpType, e.Message),
                 NodeErrorKind.Unsupported => Diag.OnnxUnsupportedFeature(path, name, proto.OpType, e.Message),
-                NodeErrorKind.Dynamic => Diag.OnnxDynamicShape(path, name, proto.OpType, e.Message),
+                NodeErrorKind.Dynamic => Diag.OnnxDynamicShape(path, name, proto.OpType, e.Message, e.NeededInputs.ToList()),
                 _ => null,
             };
             if (diagnostic is not null) context.Diagnostics.Add(diagnostic);
+            context.NeededInputs.UnionWith(e.NeededInputs);
             if (e.Kind == NodeErrorKind.AlreadyReported && !context.Diagnostics.HasErrors)
                 context.Diagnostics.Add(Diag.OnnxInvalidNode(path, name, proto.OpType, "its shapes do not fit"));
         }

@@ -62,7 +62,14 @@ internal static class OnnxTensors
             return ConstTensor.FromDoubles(shape, ElementCodec.DecodeRaw(format, raw, count));
         }
         if (ElementCodec.StorageBits(format) < 8)
-            throw new TensorDecodeException($"its {ElemTypes.Name(proto.DataType)} data is in int32_data; DnnC reads sub-byte types from raw_data only", unsupportedType: true);
+        {
+            // onnx.proto: sub-byte types in int32_data hold one packed byte per entry (element 0 in the low bits).
+            long bytes = ElementCodec.StorageBytes(format, count);
+            if (proto.Int32Data.Count != bytes)
+                throw new TensorDecodeException($"its dims hold {count} elements, which pack into {bytes} bytes, but int32_data has {proto.Int32Data.Count} entries");
+            var packed = proto.Int32Data.Select(v => (byte)v).ToArray();
+            return ConstTensor.FromDoubles(shape, ElementCodec.DecodeRaw(format, packed, count));
+        }
         if (proto.Int32Data.Count != count)
             throw new TensorDecodeException($"its dims hold {count} elements but int32_data has {proto.Int32Data.Count}");
         return ConstTensor.FromDoubles(shape, proto.Int32Data.Select(code => ElementCodec.Decode(format, (uint)code)).ToArray());

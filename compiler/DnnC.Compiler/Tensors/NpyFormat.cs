@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using DnnC.Runtime;
+using DnnC.Runtime.Numerics;
 
 namespace DnnC.Compiler.Tensors;
 
@@ -15,7 +15,7 @@ internal static class NpyFormat
 
     public static bool HasMagic(ReadOnlySpan<byte> bytes) => bytes.StartsWith(Magic);
 
-    public static HostTensor Read(string path, byte[] bytes)
+    public static TypedTensor Read(string path, byte[] bytes)
     {
         if (bytes.Length < 10) throw new TensorFileException(path, "the .npy header is truncated");
         int major = bytes[6];
@@ -40,57 +40,83 @@ internal static class NpyFormat
             throw new TensorFileException(path, "the array is stored in Fortran order; only C order is supported",
                 TensorFileOperation.Read, "save it with np.save(path, np.ascontiguousarray(a))");
         var (shape, count) = TensorFiles.CheckedShape(path, fields.Shape);
-        int itemSize = ItemSize(path, fields.Descr);
+        var (type, itemSize) = DType(path, fields.Descr);
         long expected = (long)count * itemSize;
         long actual = bytes.Length - dataStart;
         if (actual != expected)
             throw new TensorFileException(path,
                 $"shape [{string.Join(", ", shape)}] of '{fields.Descr}' needs {expected} data bytes but the file has {actual}");
-        return new HostTensor(shape, Convert(fields.Descr, bytes.AsSpan((int)dataStart), count));
+        return new TypedTensor(type, shape, Convert(type, bytes.AsSpan((int)dataStart), count, itemSize));
     }
 
-    public static byte[] Encode(HostTensor tensor)
+    /// <summary>A C-order .npy (format 1.0) of the tensor's element type; null when NumPy has no such dtype.</summary>
+    public static byte[] Encode(string path, TypedTensor tensor)
     {
+        string descr = Descr(tensor.Type) ?? throw new TensorFileException(path,
+            $"NumPy has no dtype for {ElementTypes.Name(tensor.Type)}", TensorFileOperation.Write, "write a .pb (TensorProto) instead");
         string shape = tensor.Shape.Length == 1
             ? $"({tensor.Shape[0]},)"
             : "(" + string.Join(", ", tensor.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + ")";
-        string dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}";
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
         // NumPy pads the header with spaces and a newline so that the data starts 64-byte aligned.
         int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
         int padding = (64 - unpadded % 64) % 64;
         string header = dict + new string(' ', padding) + "\n";
 
-        var bytes = new byte[10 + header.Length + (long)tensor.Length * 4];
+        var data = TensorProtoFormat.RawData(tensor);
+        var bytes = new byte[10 + header.Length + data.Length];
         Magic.CopyTo(bytes, 0);
         bytes[6] = 1;
         bytes[7] = 0;
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), checked((ushort)header.Length));
         Encoding.Latin1.GetBytes(header, bytes.AsSpan(10));
-        var data = bytes.AsSpan(10 + header.Length);
-        for (int i = 0; i < tensor.Length; i++)
-            BinaryPrimitives.WriteSingleLittleEndian(data[(i * 4)..], tensor.Data[i]);
+        data.CopyTo(bytes, 10 + header.Length);
         return bytes;
     }
 
-    private static int ItemSize(string path, string descr) => descr switch
-    {
-        "<f4" or "<i4" => 4,
-        "<f8" or "<i8" => 8,
-        _ => throw new TensorFileException(path, $"dtype '{descr}' is not supported (float32, float64, int32 and int64 are)",
-            TensorFileOperation.Read, "save it as float32: np.save(path, a.astype(np.float32))"),
-    };
+    /// <summary>NumPy's little-endian dtype strings for the ONNX types NumPy has.</summary>
+    private static readonly (string Descr, ElementType Type, int Size)[] DTypes =
+    [
+        ("<f2", ElementType.Float16, 2), ("<f4", ElementType.Float, 4), ("<f8", ElementType.Double, 8),
+        ("|i1", ElementType.Int8, 1), ("<i2", ElementType.Int16, 2), ("<i4", ElementType.Int32, 4), ("<i8", ElementType.Int64, 8),
+        ("|u1", ElementType.UInt8, 1), ("<u2", ElementType.UInt16, 2), ("<u4", ElementType.UInt32, 4), ("<u8", ElementType.UInt64, 8),
+        ("|b1", ElementType.Bool, 1),
+    ];
 
-    private static float[] Convert(string descr, ReadOnlySpan<byte> data, int count)
+    private static string? Descr(ElementType type) => DTypes.Where(d => d.Type == type).Select(d => d.Descr).FirstOrDefault();
+
+    private static (ElementType Type, int Size) DType(string path, string descr)
     {
-        var result = new float[count];
+        // One-byte types carry no byte order ('|'); NumPy also writes '<' or '=' for them on some platforms.
+        string normal = descr.Length == 3 && descr[2] == '1' && descr[0] is '<' or '=' ? "|" + descr[1..] : descr;
+        if (normal.Length == 3 && normal[0] == '=') normal = "<" + normal[1..];
+        foreach (var d in DTypes)
+            if (d.Descr == normal) return (d.Type, d.Size);
+        throw new TensorFileException(path,
+            $"dtype '{descr}' is not supported (little-endian float16/32/64, int8/16/32/64, uint8/16/32/64 and bool are)",
+            TensorFileOperation.Read, "save it as a supported dtype, for example: np.save(path, a.astype(np.float32))");
+    }
+
+    private static double[] Convert(ElementType type, ReadOnlySpan<byte> data, int count, int size)
+    {
+        var result = new double[count];
         for (int i = 0; i < count; i++)
         {
-            result[i] = descr switch
+            var b = data.Slice(i * size, size);
+            result[i] = type switch
             {
-                "<f4" => BinaryPrimitives.ReadSingleLittleEndian(data[(i * 4)..]),
-                "<i4" => BinaryPrimitives.ReadInt32LittleEndian(data[(i * 4)..]),
-                "<f8" => (float)BinaryPrimitives.ReadDoubleLittleEndian(data[(i * 8)..]),
-                _ => BinaryPrimitives.ReadInt64LittleEndian(data[(i * 8)..]),
+                ElementType.Float16 => (double)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(b)),
+                ElementType.Float => BinaryPrimitives.ReadSingleLittleEndian(b),
+                ElementType.Double => BinaryPrimitives.ReadDoubleLittleEndian(b),
+                ElementType.Int8 => (sbyte)b[0],
+                ElementType.Int16 => BinaryPrimitives.ReadInt16LittleEndian(b),
+                ElementType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(b),
+                ElementType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(b),
+                ElementType.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(b),
+                ElementType.UInt32 => BinaryPrimitives.ReadUInt32LittleEndian(b),
+                ElementType.UInt64 => BinaryPrimitives.ReadUInt64LittleEndian(b),
+                ElementType.Bool => b[0] != 0 ? 1 : 0,
+                _ => b[0],   // UINT8
             };
         }
         return result;

@@ -9,11 +9,11 @@ namespace DnnC.Compiler.Tensors;
 /// </summary>
 public static class TensorFiles
 {
-    /// <summary>Reads a tensor as float32; Name is the TensorProto's name, null for .npy or when empty.</summary>
-    public static (string? Name, HostTensor Tensor) Read(string path) => Read(ReadAllBytes(path), path);
+    /// <summary>Reads a tensor of any numeric element type, exactly; Name is the TensorProto's name, null for .npy or when empty.</summary>
+    public static (string? Name, TypedTensor Tensor) ReadTyped(string path) => ReadTyped(ReadAllBytes(path), path);
 
     /// <summary>Reads a tensor file's content already in memory (an archive entry); <paramref name="displayPath"/> names it in errors.</summary>
-    public static (string? Name, HostTensor Tensor) Read(byte[] bytes, string displayPath)
+    public static (string? Name, TypedTensor Tensor) ReadTyped(byte[] bytes, string displayPath)
     {
         if (bytes.Length == 0) throw new TensorFileException(displayPath, "the file is empty");
         return NpyFormat.HasMagic(bytes)
@@ -21,13 +21,44 @@ public static class TensorFiles
             : TensorProtoFormat.Read(displayPath, bytes);
     }
 
+    /// <summary>
+    /// Reads a tensor as float32, the type DnnC computes in. DOUBLE values round to float32; any
+    /// other value float32 cannot hold exactly (an INT64 beyond 2^24) is an error naming its index.
+    /// </summary>
+    public static (string? Name, HostTensor Tensor) Read(string path) => AsFloat32(ReadTyped(path), path);
+
+    /// <inheritdoc cref="Read(string)"/>
+    public static (string? Name, HostTensor Tensor) Read(byte[] bytes, string displayPath) => AsFloat32(ReadTyped(bytes, displayPath), displayPath);
+
+    private static (string? Name, HostTensor Tensor) AsFloat32((string? Name, TypedTensor Tensor) file, string path)
+    {
+        int inexact = file.Tensor.FirstInexactIndex();
+        // DOUBLE rounds (DnnC computes in float32, and ModelFrontDoor warns); other types must be exact.
+        if (inexact >= 0 && file.Tensor.Type != Runtime.Numerics.ElementType.Double)
+            throw new TensorFileException(path, InexactMessage(file.Tensor, inexact));
+        return (file.Name, file.Tensor.ToHost());
+    }
+
+    /// <summary>Why a value is refused: float32, which DnnC computes in, would round it.</summary>
+    public static string InexactMessage(TypedTensor tensor, int index) =>
+        $"element {index} ({Runtime.Numerics.ElementTypes.Name(tensor.Type)} {tensor.Values[index].ToString(System.Globalization.CultureInfo.InvariantCulture)}) " +
+        "is not exactly a float32 value, and DnnC computes in float32";
+
+    /// <summary>Writes a TensorProto of the tensor's element type, little-endian raw_data, atomically.</summary>
+    public static void WriteTensorProto(string path, string name, TypedTensor tensor) =>
+        WriteAtomically(path, TensorProtoFormat.Encode(name, tensor));
+
     /// <summary>Writes a FLOAT TensorProto with little-endian raw_data, atomically.</summary>
     public static void WriteTensorProto(string path, string name, HostTensor tensor) =>
-        WriteAtomically(path, TensorProtoFormat.Encode(name, tensor));
+        WriteTensorProto(path, name, TypedTensor.FromHost(tensor, Runtime.Numerics.ElementType.Float));
+
+    /// <summary>Writes a C-order .npy (format 1.0) of the tensor's element type, atomically.</summary>
+    public static void WriteNpy(string path, TypedTensor tensor) =>
+        WriteAtomically(path, NpyFormat.Encode(path, tensor));
 
     /// <summary>Writes a '&lt;f4' C-order .npy (format 1.0), atomically.</summary>
     public static void WriteNpy(string path, HostTensor tensor) =>
-        WriteAtomically(path, NpyFormat.Encode(tensor));
+        WriteNpy(path, TypedTensor.FromHost(tensor, Runtime.Numerics.ElementType.Float));
 
     private static byte[] ReadAllBytes(string path)
     {

@@ -1,20 +1,19 @@
 using System.Buffers.Binary;
+using DnnC.Compiler.Onnx;
 using DnnC.Compiler.Onnx.Proto;
-using DnnC.Runtime;
+using DnnC.Runtime.Numerics;
 using Google.Protobuf;
-using DataType = DnnC.Compiler.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace DnnC.Compiler.Tensors;
 
 /// <summary>
-/// ONNX TensorProto files, as the ONNX test suites store inputs and outputs. FLOAT, DOUBLE,
-/// INT32, INT64 and FLOAT16 are read, from raw_data or the typed field, and converted to float32.
+/// ONNX TensorProto files, as the ONNX test suites store inputs and outputs. Every numeric element
+/// type and BOOL is read exactly, from raw_data or the typed field (the importer's decoder, so a
+/// file and an initializer mean the same thing), and written in raw_data little-endian.
 /// </summary>
 internal static class TensorProtoFormat
 {
-    private const int ExternalDataLocation = 1;
-
-    public static (string? Name, HostTensor Tensor) Read(string path, byte[] bytes)
+    public static (string? Name, TypedTensor Tensor) Read(string path, byte[] bytes)
     {
         TensorProto proto;
         try
@@ -26,79 +25,71 @@ internal static class TensorProtoFormat
             throw new TensorFileException(path, $"it is neither a .npy file nor a valid ONNX TensorProto ({e.Message})",
                 TensorFileOperation.Read, inner: e);
         }
-        if (proto.DataLocation == ExternalDataLocation || proto.ExternalData.Count > 0)
-            throw new TensorFileException(path, "the tensor keeps its data in an external file, which is not supported");
-        var (shape, count) = TensorFiles.CheckedShape(path, proto.Dims);
-        var data = Decode(path, proto, count);
-        return (proto.Name.Length > 0 ? proto.Name : null, new HostTensor(shape, data));
+        var type = (ElementType)proto.DataType;
+        if (proto.DataType == 0) throw new TensorFileException(path, "the TensorProto has no data_type (UNDEFINED)");
+        if (!ElementTypes.IsNumeric(type))
+            throw new TensorFileException(path, $"data type {ElementTypes.Name(type)} is not supported (every numeric type and BOOL are)");
+        var (shape, _) = TensorFiles.CheckedShape(path, proto.Dims);
+        ConstTensor decoded;
+        try
+        {
+            decoded = OnnxTensors.Decode(proto);
+        }
+        catch (TensorDecodeException e)
+        {
+            throw new TensorFileException(path, e.Message);
+        }
+        return (proto.Name.Length > 0 ? proto.Name : null, new TypedTensor(type, shape, decoded.ToDoubles()));
     }
 
-    public static byte[] Encode(string name, HostTensor tensor)
+    public static byte[] Encode(string name, TypedTensor tensor)
     {
-        var raw = new byte[(long)tensor.Length * 4];
-        for (int i = 0; i < tensor.Length; i++)
-            BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * 4), tensor.Data[i]);
         var proto = new TensorProto
         {
             Name = name,
-            DataType = (int)DataType.Float,
-            RawData = ByteString.CopyFrom(raw),
+            DataType = (int)tensor.Type,
+            RawData = ByteString.CopyFrom(RawData(tensor)),
         };
         proto.Dims.AddRange(tensor.Shape.Select(d => (long)d));
         return proto.ToByteArray();
     }
 
-    private static float[] Decode(string path, TensorProto proto, int count)
+    /// <summary>Little-endian storage of the values (already of the type: see <see cref="TypedTensor.FromHost"/>).</summary>
+    internal static byte[] RawData(TypedTensor tensor)
     {
-        var type = (DataType)proto.DataType;
-        var raw = proto.RawData.Span;
-        return type switch
+        var values = tensor.Values;
+        int count = values.Length;
+        switch (tensor.Type)
         {
-            DataType.Float => FromRawOrTyped(path, type, raw, 4, proto.FloatData, count,
-                (b, i) => BinaryPrimitives.ReadSingleLittleEndian(b[(i * 4)..]), v => v),
-            DataType.Double => FromRawOrTyped(path, type, raw, 8, proto.DoubleData, count,
-                (b, i) => (float)BinaryPrimitives.ReadDoubleLittleEndian(b[(i * 8)..]), v => (float)v),
-            DataType.Int32 => FromRawOrTyped(path, type, raw, 4, proto.Int32Data, count,
-                (b, i) => BinaryPrimitives.ReadInt32LittleEndian(b[(i * 4)..]), v => v),
-            DataType.Int64 => FromRawOrTyped(path, type, raw, 8, proto.Int64Data, count,
-                (b, i) => BinaryPrimitives.ReadInt64LittleEndian(b[(i * 8)..]), v => v),
-            // FLOAT16 in int32_data holds the 16-bit pattern in the low bits of each entry.
-            DataType.Float16 => FromRawOrTyped(path, type, raw, 2, proto.Int32Data, count,
-                (b, i) => HalfBits(BinaryPrimitives.ReadUInt16LittleEndian(b[(i * 2)..])), v => HalfBits((ushort)v)),
-            DataType.Undefined => throw new TensorFileException(path, "the TensorProto has no data_type (UNDEFINED)"),
-            _ => throw new TensorFileException(path,
-                $"data type {TypeName(proto.DataType)} is not supported (FLOAT, DOUBLE, INT32, INT64 and FLOAT16 are)",
-                TensorFileOperation.Read, "convert the tensor to float32 before saving it"),
-        };
-    }
-
-    private delegate float RawReader(ReadOnlySpan<byte> bytes, int index);
-
-    private static float[] FromRawOrTyped<T>(
-        string path, DataType type, ReadOnlySpan<byte> raw, int itemSize,
-        IReadOnlyList<T> typed, int count, RawReader readRaw, Func<T, float> convert)
-    {
-        if (raw.Length > 0 && typed.Count > 0)
-            throw new TensorFileException(path, $"the {type} tensor has both raw_data and typed data");
-        if (raw.Length > 0 || typed.Count == 0)
-        {
-            // Checked before allocating, so the result is never larger than the file itself.
-            if (raw.Length != (long)count * itemSize)
-                throw new TensorFileException(path,
-                    $"{count} {type} elements need {(long)count * itemSize} bytes of raw_data but it has {raw.Length}");
-            var fromRaw = new float[count];
-            for (int i = 0; i < count; i++) fromRaw[i] = readRaw(raw, i);
-            return fromRaw;
+            case ElementType.Float:
+                return Fill(count, 4, (b, i) => BinaryPrimitives.WriteSingleLittleEndian(b, (float)values[i]));
+            case ElementType.Double:
+                return Fill(count, 8, (b, i) => BinaryPrimitives.WriteDoubleLittleEndian(b, values[i]));
+            case ElementType.Int64:
+                return Fill(count, 8, (b, i) => BinaryPrimitives.WriteInt64LittleEndian(b, (long)values[i]));
+            case ElementType.UInt64:
+                return Fill(count, 8, (b, i) => BinaryPrimitives.WriteUInt64LittleEndian(b, (ulong)values[i]));
+            case ElementType.Bool:
+                return Fill(count, 1, (b, i) => b[0] = values[i] != 0 ? (byte)1 : (byte)0);
         }
-        if (typed.Count != count)
-            throw new TensorFileException(path, $"the dims hold {count} elements but the {type} data has {typed.Count}");
-        var result = new float[count];
-        for (int i = 0; i < count; i++) result[i] = convert(typed[i]);
-        return result;
+        var format = ElementTypes.Format(tensor.Type)
+            ?? throw new ArgumentException($"element type {ElementTypes.Name(tensor.Type)} cannot be written");
+        int bits = ElementCodec.StorageBits(format);
+        var raw = new byte[ElementCodec.StorageBytes(format, count)];
+        for (int i = 0; i < count; i++)
+        {
+            uint code = ElementCodec.Encode(format, values[i]);
+            long bit = (long)i * bits;
+            if (bits < 8) raw[bit / 8] |= (byte)(code << (int)(bit % 8));
+            else for (int k = 0; k < bits / 8; k++) raw[bit / 8 + k] = (byte)(code >> (8 * k));
+        }
+        return raw;
     }
 
-    private static float HalfBits(ushort bits) => (float)BitConverter.UInt16BitsToHalf(bits);
-
-    private static string TypeName(int dataType) =>
-        Enum.IsDefined(typeof(DataType), dataType) ? ((DataType)dataType).ToString().ToUpperInvariant() : $"#{dataType}";
+    private static byte[] Fill(int count, int size, Action<Span<byte>, int> write)
+    {
+        var raw = new byte[(long)count * size];
+        for (int i = 0; i < count; i++) write(raw.AsSpan(i * size, size), i);
+        return raw;
+    }
 }

@@ -71,4 +71,48 @@ public static class ElementCodec
             : Math.ScaleB(mantissa + (double)(1u << layout.MantissaBits), (int)exponent - layout.Bias - layout.MantissaBits);
         return negative ? -magnitude : magnitude;
     }
+
+    /// <summary>
+    /// The code of <paramref name="value"/>, which must be one of the format's values (cast it with
+    /// <see cref="ElementCast"/> first). The inverse of <see cref="Decode"/>; NaN takes the format's
+    /// canonical NaN code.
+    /// </summary>
+    public static uint Encode(ElementFormat format, double value)
+    {
+        if (ElementFormats.Integer(format) is { } integer)
+            return (uint)((long)value & (integer.Bits == 32 ? uint.MaxValue : (1L << integer.Bits) - 1));
+        switch (format)
+        {
+            case ElementFormat.Float16:
+                return BitConverter.HalfToUInt16Bits((Half)value);
+            case ElementFormat.BFloat16:
+                // A BFLOAT16 value is a float32 whose low 16 bits are zero; NaN keeps a quiet NaN's top half.
+                return double.IsNaN(value) ? 0x7FC0u : (uint)BitConverter.SingleToInt32Bits((float)value) >> 16;
+        }
+        var table = CodeTables.GetOrAdd(format, BuildCodeTable);
+        if (double.IsNaN(value) && table.NaN is uint nan) return nan;
+        if (value == 0 && double.IsNegative(value) && table.NegativeZero is uint negativeZero) return negativeZero;
+        if (value == 0) return 0;   // +0 is code 0 in every format (FNUZ's -0 is +0)
+        if (table.Codes.TryGetValue(value, out uint code)) return code;
+        throw new ArgumentException($"{value} is not a {ElementFormats.Name(format)} value");
+    }
+
+    private sealed record CodeTable(Dictionary<double, uint> Codes, uint? NaN, uint? NegativeZero);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ElementFormat, CodeTable> CodeTables = new();
+
+    /// <summary>Every code of an 8-bit-or-narrower float format, by value (the first code wins, so +0 before -0).</summary>
+    private static CodeTable BuildCodeTable(ElementFormat format)
+    {
+        var codes = new Dictionary<double, uint>();
+        uint? nan = null, negativeZero = null;
+        for (uint code = 0; code < 1u << StorageBits(format); code++)
+        {
+            double v = Decode(format, code);
+            if (double.IsNaN(v)) nan ??= code;
+            else if (v == 0 && double.IsNegative(v)) negativeZero ??= code;
+            else if (v != 0) codes.TryAdd(v, code);
+        }
+        return new CodeTable(codes, nan, negativeZero);
+    }
 }

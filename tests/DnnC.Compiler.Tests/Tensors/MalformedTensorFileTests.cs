@@ -84,10 +84,9 @@ public sealed class MalformedTensorFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("<i2")]
     [InlineData(">f4")]
-    [InlineData("|b1")]
-    [InlineData("<f2")]
+    [InlineData(">i8")]
+    [InlineData("<c8")]
     [InlineData("<U3")]
     public void UnsupportedNpyDtype(string descr)
     {
@@ -97,9 +96,8 @@ public sealed class MalformedTensorFileTests : IDisposable
 
     [Theory]
     [InlineData(DataType.String)]
-    [InlineData(DataType.Bool)]
-    [InlineData(DataType.Uint8)]
-    [InlineData(DataType.Bfloat16)]
+    [InlineData(DataType.Complex64)]
+    [InlineData(DataType.Complex128)]
     [InlineData((DataType)99)]
     public void UnsupportedTensorProtoType(DataType type)
     {
@@ -168,18 +166,18 @@ public sealed class MalformedTensorFileTests : IDisposable
     {
         var shortRaw = Proto(DataType.Float, [2, 3]);
         shortRaw.RawData = Raw(Floats([1, 2, 3, 4, 5]));
-        Fails(shortRaw.Bytes(), "need 24 bytes of raw_data but it has 20");
+        Fails(shortRaw.Bytes(), "(24 bytes) but raw_data has 20 bytes");
 
         var longTyped = Proto(DataType.Float, [2, 2]);
         longTyped.FloatData.AddRange([1, 2, 3, 4, 5]);
-        Fails(longTyped.Bytes(), "4 elements but the Float data has 5");
+        Fails(longTyped.Bytes(), "4 elements but its data has 5");
 
         var noData = Proto(DataType.Int64, [3]);
-        Fails(noData.Bytes(), "raw_data but it has 0");
+        Fails(noData.Bytes(), "3 elements but its data has 0");
 
         var halfOdd = Proto(DataType.Float16, [2]);
         halfOdd.RawData = Raw([0, 0x3C, 0]);
-        Fails(halfOdd.Bytes(), "need 4 bytes");
+        Fails(halfOdd.Bytes(), "(4 bytes) but raw_data has 3");
 
         var both = Proto(DataType.Float, [1]);
         both.RawData = Raw(Floats([1]));
@@ -199,7 +197,7 @@ public sealed class MalformedTensorFileTests : IDisposable
     [Fact]
     public void ReadErrorsBecomeDiagnosticDnn3101()
     {
-        string path = _dir.Write("bad.npy", Fixtures.Npy(NpyHeader("<i2", "(1,)"), new byte[2]));
+        string path = _dir.Write("bad.npy", Fixtures.Npy(NpyHeader(">i2", "(1,)"), new byte[2]));
         var e = Assert.Throws<TensorFileException>(() => TensorFiles.Read(path));
         var d = Diag.TensorFile(e);
         Assert.Equal("DNN3101", d.Code);

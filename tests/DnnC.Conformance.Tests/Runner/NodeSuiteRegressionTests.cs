@@ -19,8 +19,7 @@ public sealed class NodeSuiteRegressionTests(ITestOutputHelper output)
     {
         Assert.True(File.Exists(RepoPaths.NodeSuite),
             $"the ONNX node suite is missing: expected {RepoPaths.NodeSuite} (../shared/onnx/node-tests.tar.gz beside the repository)");
-        var backend = BackendCatalog.Find(backendName)!;
-        var results = ConformanceRunner.Run(new ConformanceOptions(RepoPaths.NodeSuite, backend));
+        var results = ConformanceRunner.Run(new ConformanceOptions(RepoPaths.NodeSuite, backendName));
         Assert.Equal(1802, results.Count);
 
         var committed = PassingList.Read(PassingList.PathFor(RepoPaths.Root, backendName));

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
-using DnnC.Conformance.Backends;
 using DnnC.Conformance.Suite;
 
 namespace DnnC.Conformance.Running;
 
-/// <summary>How to run the suite.</summary>
-public sealed record ConformanceOptions(string SuitePath, IConformanceBackend Backend)
+/// <summary>How to run the suite; <see cref="Backend"/> is what <c>dnnc run --backend</c> takes (reference or sim).</summary>
+public sealed record ConformanceOptions(string SuitePath, string Backend)
 {
     /// <summary>Only cases whose name contains this (case-insensitive); null runs all.</summary>
     public string? Filter { get; init; }
@@ -14,8 +13,6 @@ public sealed record ConformanceOptions(string SuitePath, IConformanceBackend Ba
     public TimeSpan CaseTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     public int Parallelism { get; init; } = 2;
-
-    public bool BakeParameterInputs { get; init; } = true;
 
     public Tolerance Tolerance { get; init; } = Tolerance.Onnx;
 }
@@ -28,7 +25,22 @@ public static class ConformanceRunner
     {
         if (!File.Exists(options.SuitePath))
             throw new FileNotFoundException($"the ONNX node suite is not at '{options.SuitePath}'", options.SuitePath);
-        var runner = new CaseRunner(options.Backend, options.Tolerance, options.BakeParameterInputs);
+        // Each case's files live in a folder of their own under one work folder, removed at the end.
+        string work = Path.Combine(Path.GetTempPath(), $"dnnc-conformance-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            return Run(options, new CaseRunner(options.Backend, options.Tolerance, work), progress);
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); }
+            catch (IOException) { /* a timed-out case may still hold its folder; the OS cleans temp */ }
+        }
+    }
+
+    private static IReadOnlyList<CaseResult> Run(ConformanceOptions options, CaseRunner runner, Action<CaseResult>? progress)
+    {
         var cases = NodeTestArchive.Read(options.SuitePath)
             .Where(c => options.Filter is null || c.Name.Contains(options.Filter, StringComparison.OrdinalIgnoreCase));
         var results = new ConcurrentBag<CaseResult>();

@@ -1,5 +1,7 @@
+using DnnC.Compiler.Tensors;
 using DnnC.Conformance.Suite;
 using DnnC.Runtime;
+using DnnC.Runtime.Numerics;
 
 namespace DnnC.Conformance.Running;
 
@@ -11,24 +13,38 @@ public sealed record Tolerance(double Rtol, double Atol)
 {
     public static Tolerance Onnx { get; } = new(1e-3, 1e-7);
 
-    /// <summary>Null when <paramref name="actual"/> matches; otherwise what differs, for the report.</summary>
-    public string? Mismatch(TensorValues expected, HostTensor actual)
+    /// <summary>
+    /// Null when <paramref name="actual"/> matches: the same element type (the ONNX backend runner
+    /// asserts it), shape and values; otherwise what differs, for the report.
+    /// </summary>
+    public string? Mismatch(TypedTensor expected, TypedTensor actual)
     {
-        if (!expected.Shape.SequenceEqual(actual.Shape))
-            return $"shape {HostTensorShape(actual.Shape)} but expected {HostTensorShape(expected.Shape)}";
+        if (expected.Type != actual.Type)
+            return $"element type {ElementTypes.Name(actual.Type)} but expected {ElementTypes.Name(expected.Type)}";
+        return Mismatch(expected.Shape, expected.Values, actual.Shape, actual.Values);
+    }
+
+    /// <summary>Null when <paramref name="actual"/> matches in shape and values; otherwise what differs.</summary>
+    public string? Mismatch(TensorValues expected, HostTensor actual) =>
+        Mismatch(expected.Shape, expected.Values, actual.Shape, Array.ConvertAll(actual.Data, v => (double)v));
+
+    private string? Mismatch(int[] expectedShape, double[] expected, int[] actualShape, double[] actual)
+    {
+        if (!expectedShape.SequenceEqual(actualShape))
+            return $"shape {ShapeText(actualShape)} but expected {ShapeText(expectedShape)}";
         int worst = -1, outside = 0;
         double worstError = 0;
-        for (int i = 0; i < expected.Values.Length; i++)
+        for (int i = 0; i < expected.Length; i++)
         {
-            double e = expected.Values[i], a = actual.Data[i];
+            double e = expected[i], a = actual[i];
             if (Matches(e, a)) continue;
             outside++;
             double error = Math.Abs(a - e);
             if (worst < 0 || error > worstError || double.IsNaN(error)) (worst, worstError) = (i, error);
         }
         if (outside == 0) return null;
-        return $"{outside} of {expected.Values.Length} values outside tolerance; max abs error {Format(worstError)} " +
-               $"at index {worst} (expected {Format(expected.Values[worst])}, got {Format(actual.Data[worst])})";
+        return $"{outside} of {expected.Length} values outside tolerance; max abs error {Format(worstError)} " +
+               $"at index {worst} (expected {Format(expected[worst])}, got {Format(actual[worst])})";
     }
 
     public bool Matches(double expected, double actual)
@@ -38,7 +54,7 @@ public sealed record Tolerance(double Rtol, double Atol)
         return Math.Abs(actual - expected) <= Atol + Rtol * Math.Abs(expected);
     }
 
-    private static string HostTensorShape(int[] shape) => "[" + string.Join(", ", shape) + "]";
+    private static string ShapeText(int[] shape) => "[" + string.Join(", ", shape) + "]";
 
     private static string Format(double value) => value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 }

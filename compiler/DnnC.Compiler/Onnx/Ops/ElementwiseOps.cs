@@ -158,7 +158,7 @@ internal static partial class OnnxOps
         if (to == ElemTypes.Bool && x.ElemType != ElemTypes.Bool)
             result = n.Emit(new MathBinaryOp(MathBinaryKind.NotEqual), to, x, n.Scalar(0));
         else if (LosesNothing(x.ElemType, to))
-            result = ImportValue.Runtime(x.IrName!, x.Shape, to);
+            result = ImportValue.Runtime(x.IrName!, x.Shape, to, x.Sources);
         else if (ElemTypes.Format(to) is { } format)
             result = n.Emit(new CastOp(format, saturate, rounding), to, x);
         else
