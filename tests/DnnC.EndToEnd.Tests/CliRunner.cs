@@ -12,7 +12,10 @@ public static class Cli
 {
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs dnnc with extra environment variables set for the child process only.</summary>
+    public static CliResult Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -20,6 +23,7 @@ public static class Cli
             RedirectStandardError = true,
             WorkingDirectory = RepoRoot,
         };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dnnc.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;

@@ -31,14 +31,21 @@ public static class CudaLibraryResolver
     private static readonly Dictionary<string, (nint Handle, string File)> Loaded = new();
     private static bool _registered;
 
+    /// <summary>
+    /// Names the one NVRTC library to load, for an installation outside the loader path (and for
+    /// tests that need NVRTC to be missing).
+    /// </summary>
+    public const string NvrtcOverrideVariable = "DNNC_NVRTC_LIBRARY";
+
     /// <summary>The file names probed for a logical library, in order.</summary>
-    public static IReadOnlyList<string> CandidatesFor(string library) => Candidates[library];
+    public static IReadOnlyList<string> CandidatesFor(string library) =>
+        library == Nvrtc && Environment.GetEnvironmentVariable(NvrtcOverrideVariable) is { Length: > 0 } only ? [only] : Candidates[library];
 
     /// <summary>Loads the library or throws <see cref="CudaLibraryNotFoundException"/>.</summary>
     public static nint Load(string library)
     {
         if (TryLoad(library, out nint handle, out string reason)) return handle;
-        throw new CudaLibraryNotFoundException(library, Candidates[library], reason);
+        throw new CudaLibraryNotFoundException(library, CandidatesFor(library), reason);
     }
 
     public static bool TryLoad(string library, out nint handle, out string reason)
@@ -52,7 +59,7 @@ public static class CudaLibraryResolver
                 reason = "";
                 return true;
             }
-            if (!TryLoadFirst(Candidates[library], out handle, out string file, out reason)) return false;
+            if (!TryLoadFirst(CandidatesFor(library), out handle, out string file, out reason)) return false;
             Loaded[library] = (handle, file);
             return true;
         }
