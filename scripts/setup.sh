@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what DnnC needs and is missing: Debian's NVRTC (non-free) and the NuGet packages.
+# Installs what DnnC needs and is missing: Debian's NVRTC (non-free) and the NuGet packages (ONNX Runtime,
+# the tests' oracle, among them). What only the tests need, scripts/test.sh installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,19 +17,6 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libnvrtc\.so\.\(11\.2\|12\|13\)'; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libnvrtc11.2
 fi
 
-# Headless Chromium renders the simulator's report.html in a test (a screenshot proves the charts drew).
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "== installing chromium (for the report rendering test)"
-  as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
-fi
-
 echo "== dotnet restore"
 dotnet restore DnnC.sln --nologo -v quiet
 
-# ONNX Runtime for the real-model comparisons (tests/ort). ONNXRUNTIME_NODE_INSTALL=skip keeps its
-# install step from downloading GPU binaries; the CPU library ships inside the package.
-if [ ! -d tests/ort/node_modules/onnxruntime-node ]; then
-  echo "== npm install (tests/ort: onnxruntime-node)"
-  (cd tests/ort && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error)
-fi

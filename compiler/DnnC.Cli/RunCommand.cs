@@ -28,8 +28,7 @@ public static class RunCommand
                           "a file's shape fixes the input's dynamic dimensions. NAME=DIMxDIMx... fixes a dynamic input's shape (for --seed)",
         };
         var values = InputValueOption.Create();
-        var backend = new Option<string>("--backend") { Description = "reference|sim|cuda|auto (auto: cuda when a GPU and driver are present, else sim)", DefaultValueFactory = _ => "reference" }
-            .AcceptOnlyFromAmong("reference", "sim", "cuda", "auto");
+        var backend = Backend();
         var outputDir = new Option<string>("--output-dir") { Description = "where output_<i>.pb go (default: current directory)", DefaultValueFactory = _ => "." };
         var noGraph = new Option<bool>("--no-graph") { Description = "cuda: launch kernels one by one, waiting for each, instead of replaying a CUDA graph (debugging)" };
         var bench = new Option<int?>("--bench") { Description = "N: after the run, time N more executions and print one 'bench' line (cuda: CUDA-event-timed graph replays)" };
@@ -54,13 +53,15 @@ public static class RunCommand
                 var loaded = ModelFrontDoor.Load(parse.GetValue(model)!, overrides, new GivenInputs(files, shapes, parse.GetValue(values) ?? []), diagnostics);
                 var graph = loaded.Graph;
                 var feeds = ModelFrontDoor.Feeds(loaded, parse.GetValue(seed), diagnostics);
-                var (results, timed) = chosen switch
+                if (chosen == OnnxRuntimeBackend.Name)
                 {
-                    "cuda" => RunOnGpu(device!, graph, feeds, !parse.GetValue(noGraph), timing, diagnostics),
-                    "sim" => RunOnSimulator(graph, feeds, timing, diagnostics),
-                    _ => RunOnHost(() => ReferenceExecutor.Run(graph, feeds), timing),
-                };
-                WriteOutputs(graph, results, parse.GetValue(outputDir)!);
+                    if (timing.Iterations is not null) throw new UsageException($"--bench times DnnC's backends, not {OnnxRuntimeBackend.Name}");
+                    WriteOutputs(OnnxRuntimeBackend.Run(parse.GetValue(model)!, loaded, feeds), parse.GetValue(outputDir)!);
+                    CommandRunner.PrintDiagnostics(diagnostics.Items.Where(d => !d.IsError));
+                    return ExitCodes.Ok;
+                }
+                var (results, timed) = Execute(chosen, device, graph, feeds, !parse.GetValue(noGraph), timing, diagnostics);
+                WriteOutputs(OnnxRuntimeBackend.Typed(graph, results), parse.GetValue(outputDir)!);
                 CommandRunner.PrintDiagnostics(diagnostics.Items.Where(d => !d.IsError));
                 if (timed is not null)
                     Console.WriteLine(BenchLine.Format(graph.Name, chosen, chosen == "cuda" ? device!.Info.Arch : "cpu", chosen == "cuda" && !parse.GetValue(noGraph), timed));
@@ -74,8 +75,26 @@ public static class RunCommand
         return command;
     }
 
+    /// <summary>The --backend option of run and compare.</summary>
+    internal static Option<string> Backend() =>
+        new Option<string>("--backend")
+        {
+            Description = "reference|sim|cuda|auto|onnxruntime (auto: cuda when a GPU and driver are present, else sim; " +
+                          "onnxruntime: ONNX Runtime on the CPU, for comparison)",
+            DefaultValueFactory = _ => "reference",
+        }.AcceptOnlyFromAmong("reference", "sim", "cuda", "auto", OnnxRuntimeBackend.Name);
+
+    /// <summary>Runs the model on one of DnnC's own backends; with --bench, also times it.</summary>
+    internal static (IReadOnlyDictionary<string, HostTensor>, CudaTiming?) Execute(string chosen, CudaDevice? device, Graph graph,
+        IReadOnlyDictionary<string, HostTensor> feeds, bool useGraph, BenchRequest timing, DiagnosticBag diagnostics) => chosen switch
+    {
+        "cuda" => RunOnGpu(device!, graph, feeds, useGraph, timing, diagnostics),
+        "sim" => RunOnSimulator(graph, feeds, timing, diagnostics),
+        _ => RunOnHost(() => ReferenceExecutor.Run(graph, feeds), timing),
+    };
+
     /// <summary>Resolves auto and opens the GPU for cuda; auto says on stderr what it chose and why.</summary>
-    private static string Choose(string requested, out CudaDevice? device)
+    internal static string Choose(string requested, out CudaDevice? device)
     {
         device = null;
         if (requested == "cuda")
@@ -124,10 +143,13 @@ public static class RunCommand
         return (results, CudaTiming.FromSamples(timing.Warmup, samples));
     }
 
-    private sealed record BenchRequest(int? Iterations, int Warmup);
+    internal sealed record BenchRequest(int? Iterations, int Warmup)
+    {
+        public static readonly BenchRequest None = new(null, 0);
+    }
 
-    /// <summary>Writes each output in the element type the model declares for it, by ONNX Cast's rules.</summary>
-    private static void WriteOutputs(Graph graph, IReadOnlyDictionary<string, HostTensor> results, string directory)
+    /// <summary>Writes every output (already in the element type the model declares), all or nothing.</summary>
+    private static void WriteOutputs(IReadOnlyList<(string Name, TypedTensor Tensor)> outputs, string directory)
     {
         // All outputs are written to a staging directory first and moved into place together.
         Directory.CreateDirectory(directory);
@@ -135,13 +157,12 @@ public static class RunCommand
         Directory.CreateDirectory(staging);
         try
         {
-            for (int i = 0; i < graph.Outputs.Count; i++)
-                TensorFiles.WriteTensorProto(Path.Combine(staging, $"output_{i}.pb"), graph.Outputs[i].Name,
-                    TypedTensor.FromHost(results[graph.Outputs[i].Name], graph.Outputs[i].ElementType));
-            for (int i = 0; i < graph.Outputs.Count; i++)
+            for (int i = 0; i < outputs.Count; i++)
+                TensorFiles.WriteTensorProto(Path.Combine(staging, $"output_{i}.pb"), outputs[i].Name, outputs[i].Tensor);
+            for (int i = 0; i < outputs.Count; i++)
                 File.Move(Path.Combine(staging, $"output_{i}.pb"), Path.Combine(directory, $"output_{i}.pb"), overwrite: true);
-            for (int i = 0; i < graph.Outputs.Count; i++)
-                Console.WriteLine($"output_{i}.pb: {graph.Outputs[i].Name} {results[graph.Outputs[i].Name].ShapeText} {ElementTypes.Name(graph.Outputs[i].ElementType)}");
+            for (int i = 0; i < outputs.Count; i++)
+                Console.WriteLine($"output_{i}.pb: {outputs[i].Name} {outputs[i].Tensor.ShapeText} {ElementTypes.Name(outputs[i].Tensor.Type)}");
         }
         finally
         {

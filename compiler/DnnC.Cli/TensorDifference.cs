@@ -1,3 +1,4 @@
+using DnnC.Compiler.Tensors;
 using DnnC.Runtime;
 
 namespace DnnC.Cli;
@@ -13,11 +14,23 @@ public sealed record TensorDifference(long Elements, double MaxAbs, double Relat
     {
         if (!actual.Shape.SequenceEqual(expected.Shape))
             throw new ArgumentException($"shapes differ: {actual.ShapeText} vs {expected.ShapeText}");
+        return Measure(Array.ConvertAll(actual.Data, v => (double)v), Array.ConvertAll(expected.Data, v => (double)v));
+    }
+
+    public static TensorDifference Measure(TypedTensor actual, TypedTensor expected)
+    {
+        if (!actual.Shape.SequenceEqual(expected.Shape))
+            throw new ArgumentException($"shapes differ: {actual.ShapeText} vs {expected.ShapeText}");
+        return Measure(actual.Values, expected.Values);
+    }
+
+    private static TensorDifference Measure(double[] actual, double[] expected)
+    {
         double maxAbs = 0, difference = 0, reference = 0;
         bool finite = true;
         for (int i = 0; i < expected.Length; i++)
         {
-            double a = actual.Data[i], e = expected.Data[i];
+            double a = actual[i], e = expected[i];
             finite &= double.IsFinite(a) && double.IsFinite(e);
             double d = Math.Abs(a - e);
             maxAbs = Math.Max(maxAbs, d);

@@ -260,4 +260,52 @@ public class FrontDoorTests
             Assert.True(run.ExitCode == 0, run.ToString());
         }
     }
+
+    [Fact]
+    public void Onnxruntime_runs_the_same_files_and_compare_holds_dnnc_against_it()
+    {
+        // y = Reshape(data * 3 + 1, shape), shape an INT64 graph input; z = Cast(data > 0) to INT64.
+        string dir = Cli.TempDir();
+        string model = Write(dir, 14,
+            [Node("Mul", ["data", "three"], ["m"]), Node("Add", ["m", "one"], ["a"]), Node("Reshape", ["a", "shape"], ["y"]),
+             Node("Greater", ["data", "zero"], ["g"]), Node("Cast", ["g"], ["z"], Attr("to", (long)ElementType.Int64))],
+            [Tensor("data", ElementType.Float, 2, 3, 4), Tensor("shape", ElementType.Int64, 2), Tensor("three", ElementType.Float),
+             Tensor("one", ElementType.Float), Tensor("zero", ElementType.Float)],
+            [Tensor("y", ElementType.Float, null, null), Tensor("z", ElementType.Int64, 2, 3, 4)]);
+        var inputs = new[]
+        {
+            WriteInput(dir, "data.npy", RandomFloats(21, 2, 3, 4)), WriteInput(dir, "shape.pb", Shape(6, 4)),
+            WriteInput(dir, "three.pb", new TypedTensor(ElementType.Float, [], [3])), WriteInput(dir, "one.pb", new TypedTensor(ElementType.Float, [], [1])),
+            WriteInput(dir, "zero.pb", new TypedTensor(ElementType.Float, [], [0])),
+        };
+        var inputArgs = inputs.SelectMany(i => new[] { "--input", i }).ToArray();
+
+        var ort = Cli.Run(["run", model, .. inputArgs, "--backend", "onnxruntime", "--output-dir", Path.Combine(dir, "ort")]);
+        Assert.True(ort.ExitCode == 0, ort.ToString());
+        var sim = Cli.Run(["run", model, .. inputArgs, "--backend", "sim", "--output-dir", Path.Combine(dir, "sim")]);
+        Assert.True(sim.ExitCode == 0, sim.ToString());
+        for (int j = 0; j < 2; j++)
+        {
+            var expected = Output(Path.Combine(dir, "ort"), j);
+            var actual = Output(Path.Combine(dir, "sim"), j);
+            Assert.Equal(expected.Type, actual.Type);
+            Assert.Equal(expected.Shape, actual.Shape);
+            Assert.Equal(expected.Values, actual.Values);
+        }
+        Assert.Equal(ElementType.Int64, Output(Path.Combine(dir, "ort"), 1).Type);
+
+        var compare = Cli.Run(["compare", model, "--against", "onnxruntime", .. inputArgs, "--backend", "reference"]);
+        Assert.True(compare.ExitCode == 0, compare.ToString());
+        Assert.Contains("compare output_0 name=y shape=6x4 type=FLOAT elements=24", compare.Stdout);
+        Assert.Contains("compare output_1 name=z shape=2x3x4 type=INT64 elements=24 max_abs=0E+00 rel_l2=0E+00 result=ok", compare.Stdout);
+        Assert.Contains("compare-summary tensors=2 result=ok", compare.Stdout);
+    }
+
+    [Fact]
+    public void Onnxruntime_takes_onnx_models_only()
+    {
+        var result = Cli.Run("run", Cli.Example("mlp"), "--seed", "1", "--backend", "onnxruntime", "--output-dir", Cli.TempDir());
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--backend onnxruntime runs ONNX models only", result.Stderr);
+    }
 }

@@ -1,5 +1,4 @@
 using DnnC.Compiler.Onnx.Proto;
-using DnnC.Conformance.Backends;
 using DnnC.Conformance.Running;
 using DnnC.Conformance.Suite;
 using Google.Protobuf;
@@ -7,14 +6,21 @@ using static DnnC.Conformance.Tests.Runner.ProtoBuilders;
 
 namespace DnnC.Conformance.Tests.Runner;
 
-/// <summary>The sim backend lowers a case like <c>dnnc run --backend sim</c> and runs the plan; refusals are "unsupported".</summary>
-public sealed class SimulatorBackendTests
+/// <summary>
+/// A case runs through <c>dnnc run MODEL --input FILE... --backend B</c> in process, as a user runs it;
+/// what dnnc refuses is "unsupported", and outputs are checked for element type, shape and values.
+/// </summary>
+public sealed class CaseRunnerTests : IDisposable
 {
-    private static readonly CaseRunner Runner = new(BackendCatalog.Find("sim")!, Tolerance.Onnx);
+    private readonly string _work = Directory.CreateTempSubdirectory("dnnc-case-runner-").FullName;
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    private CaseRunner Runner(string backend = "sim") => new(backend, Tolerance.Onnx, _work);
 
     [Fact]
     public void The_catalog_offers_the_simulator_next_to_the_reference() =>
-        Assert.Equal(["reference", "sim"], BackendCatalog.Names);
+        Assert.Equal(["reference", "sim"], Backends.BackendCatalog.Names);
 
     [Theory]
     [InlineData(1)]
@@ -37,12 +43,12 @@ public sealed class SimulatorBackendTests
             [Value("a", m, k), Value("b", k, n)], [Value("y", m, n)]);
         var inputs = new[] { Floats([m, k], a), Floats([k, n], b) };
 
-        var passed = Runner.Run(Case(model, inputs, Floats([m, n], expected)));
+        var passed = Runner().Run(Case(model, inputs, Floats([m, n], expected)));
         Assert.True(passed.Outcome == CaseOutcome.Passed, passed.Detail);
 
         int worst = Array.IndexOf(expected, expected.Max());
         expected[worst] += 0.01f + 0.01f * Math.Abs(expected[worst]);
-        var failed = Runner.Run(Case(model, inputs, Floats([m, n], expected)));
+        var failed = Runner().Run(Case(model, inputs, Floats([m, n], expected)));
         Assert.Equal(CaseOutcome.Failed, failed.Outcome);
     }
 
@@ -64,26 +70,34 @@ public sealed class SimulatorBackendTests
             [Value("x", 1, 2, 3, 3), Value("s", 2), Value("bias", 2), Value("mean", 2), Value("var", 2)],
             [Value("y", 1, 2, 3, 3)]);
         var inputs = new[] { Floats([1, 2, 3, 3], x), Floats([2], scale), Floats([2], bias), Floats([2], mean), Floats([2], variance) };
-        var result = Runner.Run(Case(model, inputs, Floats([1, 2, 3, 3], expected)));
+        var result = Runner().Run(Case(model, inputs, Floats([1, 2, 3, 3], expected)));
         Assert.True(result.Outcome == CaseOutcome.Passed, result.Detail);
     }
 
-    [Fact]
-    public void A_backend_refusal_is_unsupported_with_its_reason()
+    [Theory]
+    [InlineData("reference")]
+    [InlineData("sim")]
+    public void A_model_dnnc_refuses_is_unsupported_with_the_first_diagnostic(string backend)
     {
-        var refusing = new CaseRunner(new RefusingBackend(), Tolerance.Onnx);
-        var model = Model([Node("Relu", ["x"], "y")], [Value("x", 2)], [Value("y", 2)]);
-        var result = refusing.Run(Case(model, [Floats([2], 1f, -1f)], Floats([2], 1f, 0f)));
+        var model = Model([Node("Unique", ["x"], "y")], [Value("x", 2)], [Value("y", 2)]);
+        var result = Runner(backend).Run(Case(model, [Floats([2], 1f, -1f)], Floats([2], 1f, -1f)));
         Assert.Equal(CaseOutcome.Unsupported, result.Outcome);
-        Assert.Equal("DNN4002: no kernel template lowers 'relu' yet", result.Detail);
+        Assert.StartsWith("DNN6002: the model uses 1 unsupported operator(s): Unique", result.Detail);
     }
 
-    private sealed class RefusingBackend : IConformanceBackend
+    [Fact]
+    public void An_output_of_another_element_type_than_expected_fails()
     {
-        public string Name => "refusing";
-
-        public IReadOnlyDictionary<string, DnnC.Runtime.HostTensor> Run(DnnC.Compiler.IR.Graph graph, IReadOnlyDictionary<string, DnnC.Runtime.HostTensor> inputs) =>
-            throw new UnsupportedByBackendException("DNN4002: no kernel template lowers 'relu' yet");
+        // The model declares y as FLOAT; an expected file of DOUBLE with the same values must not pass.
+        var rng = new Random(11);
+        float[] x = RandomFloats(rng, 4);
+        var model = Model([Node("Relu", ["x"], "y")], [Value("x", 4)], [Value("y", 4)]);
+        var expected = new TensorProto { DataType = (int)TensorProto.Types.DataType.Double };
+        expected.Dims.Add(4);
+        expected.DoubleData.AddRange(x.Select(v => (double)Math.Max(0, v)));
+        var result = Runner().Run(Case(model, [Floats([4], x)], expected));
+        Assert.Equal(CaseOutcome.Failed, result.Outcome);
+        Assert.Contains("element type FLOAT but expected DOUBLE", result.Detail);
     }
 
     private static NodeTestCase Case(ModelProto model, TensorProto[] inputs, TensorProto output) =>
