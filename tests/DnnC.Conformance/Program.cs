@@ -8,7 +8,7 @@ namespace DnnC.Conformance;
 /// dotnet run --project tests/DnnC.Conformance -c Release -- [--suite PATH] [--backend NAME]...
 ///   [--filter SUBSTRING] [--timeout SECONDS] [--verbose] [--write-docs]
 /// Exit code 0: no committed passing case regressed; 1: some did; 2: bad arguments or no suite.
-/// <c>bench-sim-vs-ort [--runs N] [--seed S] [--keep DIR]</c> instead times the simulator against ONNX Runtime
+/// <c>bench-sim-vs-ort [--runs N] [--warmup N] [--loads N] [--seed S] [--keep DIR]</c> instead times the simulator against ONNX Runtime
 /// (<see cref="Bench.SimVsOrtBenchmark"/>; scripts/bench-sim-vs-ort.sh).
 /// </summary>
 public static class Program
