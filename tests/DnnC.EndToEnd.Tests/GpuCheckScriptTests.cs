@@ -23,6 +23,8 @@ public class GpuCheckScriptTests
     }
 
     /// <summary>A stand-in for the self-contained executable: runs the framework-dependent dnnc.dll.</summary>
+    private static string DncWrapperOrSkip(string dir) => OperatingSystem.IsLinux() ? DnncWrapper(dir) : "";
+
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     private static string DnncWrapper(string dir)
     {
@@ -32,30 +34,130 @@ public class GpuCheckScriptTests
         return path;
     }
 
+    /// <summary>The environment of a dry run on <paramref name="only"/>, with its own models folder and work folder.</summary>
+    private static Dictionary<string, string> DryRun(string dir, string dnnc, string only, string iterations = "2")
+    {
+        string models = Path.Combine(dir, "models");
+        Directory.CreateDirectory(models);
+        // The check reads its models from the folder it is given (.gpu/models when published), never from ../shared.
+        File.Copy(Path.Combine(Cli.RepoRoot, "..", "shared", "onnx", "light", "light_squeezenet.onnx"), Path.Combine(models, "light_squeezenet.onnx"));
+        return new Dictionary<string, string>
+        {
+            ["DNNC"] = dnnc,
+            ["DNNC_GPU_CHECK_DRY_RUN"] = "1",
+            ["DNNC_GPU_MODELS"] = models,
+            ["DNNC_GPU_CHECK_WORK"] = Path.Combine(dir, "work"),
+            ["DNNC_GPU_CHECK_ONLY"] = only,
+            ["DNNC_GPU_CHECK_ITERS"] = iterations,
+        };
+    }
+
+    private static string[] Row(string outDir, string model) =>
+        File.ReadAllLines(Path.Combine(outDir, "summary.tsv")).Select(l => l.Split('\t')).Single(r => r[0] == model);
+
+    private static IReadOnlyList<string> TarEntries(string archive)
+    {
+        var list = Bash2("tar", "-tzf", archive);
+        Assert.True(list.ExitCode == 0, list.ToString());
+        return list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private static CliResult Bash2(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
     [Fact]
-    public void Dry_run_builds_runs_compares_and_times_an_example_and_passes()
+    public void Dry_run_checks_its_models_and_returns_at_most_eight_flat_files()
     {
         if (!OperatingSystem.IsLinux()) return;
         string dir = Cli.TempDir();
-        var result = Bash("gpu-check.sh", new Dictionary<string, string>
-        {
-            ["DNNC"] = DnncWrapper(dir),
-            ["DNNC_GPU_CHECK_DRY_RUN"] = "1",
-            ["DNNC_GPU_CHECK_ONLY"] = "examples/mlp/",
-            ["DNNC_GPU_CHECK_ITERS"] = "2",
-        }, Path.Combine(dir, "check"));
+        string outDir = Path.Combine(dir, "out");
+        var result = Bash("gpu-check.sh", DryRun(dir, DncWrapperOrSkip(dir), "examples/mlp/|squeezenet"), outDir);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("gpu-check: all checks passed", result.Stdout);
         Assert.Contains("SKIP: single-tile mma.sp test", result.Stdout);
-        var rows = File.ReadAllLines(Path.Combine(dir, "check", "results.tsv"));
-        Assert.Equal(2, rows.Length);
-        var mlp = rows[1].Split('\t');
-        Assert.Equal(["mlp", "ok", "1"], mlp[..3]);
-        Assert.True(double.Parse(mlp[4], System.Globalization.CultureInfo.InvariantCulture) <= 1e-4, rows[1]);
-        Assert.True(double.Parse(mlp[5], System.Globalization.CultureInfo.InvariantCulture) > 0, rows[1]);
-        Assert.Equal("ok", mlp[6]);
-        Assert.True(File.Exists(Path.Combine(dir, "check", "models", "mlp", "build", "kernels.sm_90.cubin")));
+        // What comes back from a device call: at most 8 files, no folders.
+        var files = Directory.GetFiles(outDir).Select(Path.GetFileName).Order().ToList();
+        Assert.Empty(Directory.GetDirectories(outDir));
+        Assert.True(files.Count <= 8, string.Join(", ", files));
+        Assert.Equal(["device.txt", "logs.tgz", "pytorch.json", "steps.tsv", "summary.tsv", "summary.txt"], files);
+        foreach (var model in new[] { "mlp", "light_squeezenet" })
+        {
+            var row = Row(outDir, model);
+            Assert.Equal(["ok", "ok", "-", "1"], row[1..5]);
+            Assert.True(double.Parse(row[6], System.Globalization.CultureInfo.InvariantCulture) <= 1e-4, string.Join(" ", row));
+            Assert.True(double.Parse(row[7], System.Globalization.CultureInfo.InvariantCulture) > 0, string.Join(" ", row));
+            Assert.True(double.Parse(row[8], System.Globalization.CultureInfo.InvariantCulture) > 0, string.Join(" ", row));
+            Assert.Equal("ok", row[9]);
+        }
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(outDir, "summary.tsv")).Length);
+        // Logs only: no cubins, models or tensors travel back.
+        var entries = TarEntries(Path.Combine(outDir, "logs.tgz"));
+        Assert.Contains(entries, e => e.EndsWith("/mlp/build.log", StringComparison.Ordinal));
+        Assert.All(entries, e => Assert.True(e.EndsWith(".log") || e.EndsWith(".txt") || e.EndsWith("build-report.json"), e));
+        Assert.Contains("summary.tsv", File.ReadAllText(Path.Combine(outDir, "summary.txt")) + "summary.tsv");
+        var steps = File.ReadAllLines(Path.Combine(outDir, "steps.tsv")).Skip(1).Select(l => l.Split('\t')[0]).ToList();
+        Assert.Equal(["device", "resnet50", "models", "sanitizer", "mma_sp"], steps);
+    }
+
+    [Fact]
+    public void The_check_reads_nothing_from_the_shared_folder()
+    {
+        // ../shared never travels to the device; the published .gpu/models holds what the check runs.
+        foreach (var script in new[] { "gpu-check.sh", "gpu_check_resnet50.py" })
+        {
+            var code = File.ReadAllLines(Path.Combine(Cli.RepoRoot, "scripts", script)).Where(l => !l.TrimStart().StartsWith('#'));
+            Assert.DoesNotContain(code, l => l.Contains("shared", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void A_hung_command_is_cut_off_and_the_check_goes_on_and_packages()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string dir = Cli.TempDir();
+        string dnnc = DncWrapperOrSkip(dir);
+        // The same dnnc, except that a timed run hangs.
+        string hanging = Path.Combine(dir, "dnnc-hangs");
+        File.WriteAllText(hanging, $"#!/bin/sh\ncase \"$*\" in *--bench*) sleep 60;; esac\nexec '{dnnc}' \"$@\"\n");
+        File.SetUnixFileMode(hanging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = DryRun(dir, hanging, "examples/mlp/|squeezenet");
+        environment["DNNC_GPU_CHECK_STEP_TIMEOUT"] = "3";
+        string outDir = Path.Combine(dir, "out");
+        var clock = Stopwatch.StartNew();
+        var result = Bash("gpu-check.sh", environment, outDir);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(100), $"took {clock.Elapsed}");
+        Assert.Contains("FAIL: mlp: run on sim (CUDA graph) failed", result.Stdout);
+        Assert.Contains("FAIL: light_squeezenet: run on sim (CUDA graph) failed", result.Stdout);
+        Assert.Equal("FAIL", Row(outDir, "mlp")[9]);
+        Assert.Contains("gpu-check: 2 failure(s)", File.ReadAllText(Path.Combine(outDir, "summary.txt")));
+        Assert.True(File.Exists(Path.Combine(outDir, "logs.tgz")));
+    }
+
+    [Fact]
+    public void The_deadline_skips_what_is_left_and_still_packages_the_results()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string dir = Cli.TempDir();
+        var environment = DryRun(dir, DncWrapperOrSkip(dir), "examples/mlp/|squeezenet");
+        environment["DNNC_GPU_CHECK_DEADLINE"] = "20";   // less than the packaging margin: only the device facts are taken
+        string outDir = Path.Combine(dir, "out");
+        var result = Bash("gpu-check.sh", environment, outDir);
+
+        Assert.Equal("SKIP", Row(outDir, "mlp")[9]);
+        Assert.Equal("SKIP", Row(outDir, "light_squeezenet")[9]);
+        Assert.Contains("resnet50\tSKIP", File.ReadAllText(Path.Combine(outDir, "steps.tsv")));
+        Assert.True(File.Exists(Path.Combine(outDir, "logs.tgz")), result.ToString());
     }
 
     [Fact]
@@ -63,22 +165,17 @@ public class GpuCheckScriptTests
     {
         if (!OperatingSystem.IsLinux()) return;
         string dir = Cli.TempDir();
-        string dnnc = DnncWrapper(dir);
+        string dnnc = DncWrapperOrSkip(dir);
         // The same dnnc, except that compare accepts no difference at all: sim and the reference always differ a little.
         string strict = Path.Combine(dir, "dnnc-strict");
         File.WriteAllText(strict, $"#!/bin/sh\nif [ \"$1\" = compare ]; then exec '{dnnc}' compare \"$2\" \"$3\" --max-rel-l2 1e-12; fi\nexec '{dnnc}' \"$@\"\n");
         File.SetUnixFileMode(strict, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var result = Bash("gpu-check.sh", new Dictionary<string, string>
-        {
-            ["DNNC"] = strict,
-            ["DNNC_GPU_CHECK_DRY_RUN"] = "1",
-            ["DNNC_GPU_CHECK_ONLY"] = "examples/mlp/",
-            ["DNNC_GPU_CHECK_ITERS"] = "1",
-        }, Path.Combine(dir, "check"));
+        string outDir = Path.Combine(dir, "out");
+        var result = Bash("gpu-check.sh", DryRun(dir, strict, "examples/mlp/", "1"), outDir);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("FAIL: mlp: sim and reference differ", result.Stdout);
-        Assert.EndsWith("\tFAIL", File.ReadAllLines(Path.Combine(dir, "check", "results.tsv"))[1]);
+        Assert.Equal("FAIL", Row(outDir, "mlp")[9]);
     }
 
     [Fact]
