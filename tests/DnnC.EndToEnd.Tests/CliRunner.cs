@@ -15,16 +15,20 @@ public static class Cli
     public static CliResult Run(params string[] args) => Run(new Dictionary<string, string>(), args);
 
     /// <summary>Runs dnnc with extra environment variables set for the child process only.</summary>
-    public static CliResult Run(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static CliResult Run(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Exec("dotnet", [Path.Combine(AppContext.BaseDirectory, "dnnc.dll"), .. args], environment, RepoRoot);
+
+    /// <summary>Runs any program to its end and keeps what it printed.</summary>
+    public static CliResult Exec(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = workingDirectory ?? RepoRoot,
         };
-        foreach (var (key, value) in environment) info.Environment[key] = value;
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dnnc.dll"));
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         foreach (var a in args) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

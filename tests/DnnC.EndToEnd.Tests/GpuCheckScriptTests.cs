@@ -9,18 +9,8 @@ namespace DnnC.EndToEnd.Tests;
 /// </summary>
 public class GpuCheckScriptTests
 {
-    private static CliResult Bash(string script, IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Cli.RepoRoot };
-        info.ArgumentList.Add(Path.Combine(Cli.RepoRoot, "scripts", script));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (key, value) in environment) info.Environment[key] = value;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static CliResult Bash(string script, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Cli.Exec("bash", [Path.Combine(Cli.RepoRoot, "scripts", script), .. args], environment);
 
     /// <summary>A stand-in for the self-contained executable: runs the framework-dependent dnnc.dll.</summary>
     private static string DncWrapperOrSkip(string dir) => OperatingSystem.IsLinux() ? DnncWrapper(dir) : "";
@@ -57,20 +47,9 @@ public class GpuCheckScriptTests
 
     private static IReadOnlyList<string> TarEntries(string archive)
     {
-        var list = Bash2("tar", "-tzf", archive);
+        var list = Cli.Exec("tar", ["-tzf", archive]);
         Assert.True(list.ExitCode == 0, list.ToString());
         return list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
-
-    private static CliResult Bash2(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 
     [Fact]
