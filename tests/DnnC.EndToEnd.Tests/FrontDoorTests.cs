@@ -198,7 +198,23 @@ public class FrontDoorTests
         string model = Write(dir, 21, [Node("Identity", ["x"], ["y"])], [Tensor("x", ElementType.Int64, 2)], [Tensor("y", ElementType.Int64, 2)]);
         var result = Cli.Run("run", model, "--input", WriteInput(dir, "x.pb", RandomFloats(1, 2)), "--output-dir", dir);
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("error DNN3104: input 'x' is declared INT64 but the file holds FLOAT", result.Stderr);
+        Assert.Contains("error DNN3104: input 'x' is declared INT64 but the file holds FLOAT, and its element 0 (", result.Stderr);
+        Assert.Contains(") is not a value of INT64", result.Stderr);
+    }
+
+    [Fact]
+    public void A_file_of_another_type_whose_values_all_fit_is_taken()
+    {
+        // int32 indices for an int64 input, and NumPy's default float64 for a float32 input (rounded, with a warning).
+        string dir = Cli.TempDir();
+        string model = Write(dir, 21, [Node("Cast", ["i"], ["f"], Attr("to", (long)ElementType.Float)), Node("Add", ["f", "x"], ["y"])],
+            [Tensor("i", ElementType.Int64, 3), Tensor("x", ElementType.Float, 3)], [Tensor("y", ElementType.Float, 3)]);
+        var i = new TypedTensor(ElementType.Int32, [3], [4, -2, 7]);
+        var x = new TypedTensor(ElementType.Double, [3], [0.1, 0.25, -1.0 / 3]);
+        var result = Cli.Run("run", model, "--input", WriteInput(dir, "i.npy", i), "--input", WriteInput(dir, "x.npy", x), "--output-dir", dir);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("warning DNN3107: input 'x' is rounded to float32: element 0 (DOUBLE 0.1)", result.Stderr);
+        Assert.Equal(new[] { 4 + (double)(float)0.1, -2 + 0.25, 7 + (double)(float)(-1.0 / 3) }.Select(v => (double)(float)v), Output(dir).Values);
     }
 
     [Fact]

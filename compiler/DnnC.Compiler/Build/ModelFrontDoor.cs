@@ -127,12 +127,37 @@ public static class ModelFrontDoor
                 continue;
             }
             if (ElementTypes.IsNumeric(input.ElementType) && tensor.Type != input.ElementType)
-                diagnostics.Add(Diag.InputTypeMismatch(path, input.Name, ElementTypes.Name(input.ElementType), ElementTypes.Name(tensor.Type)));
-            else if (!FitsDeclaredShape(input.Dims, tensor.Shape))
+            {
+                var converted = AsDeclaredType(tensor, input, path, diagnostics);
+                if (converted is null) continue;
+                tensor = converted;
+            }
+            if (!FitsDeclaredShape(input.Dims, tensor.Shape))
                 diagnostics.Add(Diag.InputShapeMismatch(path, input.Name, input.ShapeText, tensor.ShapeText));
             else files[input.Name] = new BoundFile(input.Name, path, tensor);
         }
         return files;
+    }
+
+    /// <summary>
+    /// A file of another element type than declared is taken when every value is a value of the
+    /// declared type (int32 indices for an int64 input, float64 data holding float32 values); float64
+    /// data for a float32 input rounds, with a warning (NumPy's default dtype is float64). Anything
+    /// else is refused, naming the first value that does not fit.
+    /// </summary>
+    private static TypedTensor? AsDeclaredType(TypedTensor tensor, DeclaredInput input, string path, DiagnosticBag diagnostics)
+    {
+        var converted = tensor.As(input.ElementType);
+        int changed = Enumerable.Range(0, tensor.Count).FirstOrDefault(i => !converted.Values[i].Equals(tensor.Values[i]), -1);
+        if (changed < 0) return converted;
+        if (tensor.Type == ElementType.Double && input.ElementType == ElementType.Float)
+        {
+            diagnostics.Add(Diag.InputRoundedToFloat32(path, input.Name, TensorFiles.InexactMessage(tensor, changed)));
+            return converted;
+        }
+        diagnostics.Add(Diag.InputTypeMismatch(path, input.Name, ElementTypes.Name(input.ElementType),
+            $"{ElementTypes.Name(tensor.Type)}, and its element {changed} ({tensor.Values[changed].ToString(CultureInfo.InvariantCulture)}) is not a value of {ElementTypes.Name(input.ElementType)}"));
+        return null;
     }
 
     private static bool FitsDeclaredShape(long?[]? dims, int[] shape) =>
