@@ -73,7 +73,9 @@ public static class CudaBackend
     public static string Describe(CudaDeviceInfo d) =>
         $"{d.Name} ({d.Arch}, {d.SmCount} SMs, driver {d.DriverText})";
 
-    /// <summary>A CUDA driver error as the diagnostic the user sees.</summary>
+    /// <summary>A CUDA driver error as the diagnostic the user sees: a graph replay's names the graph and suggests --no-graph.</summary>
     public static Diagnostic ToDiagnostic(CudaException e) =>
-        Diag.CudaCallFailed(e.Call, e.ErrorName, e.ErrorText, e.Kernel, e.Layers);
+        e.Graph is { } graph
+            ? Diag.CudaGraphReplayFailed(graph, e.Call, e.ErrorName, e.ErrorText)
+            : Diag.CudaCallFailed(e.Call, e.ErrorName, e.ErrorText, e.Kernel, e.Layers);
 }

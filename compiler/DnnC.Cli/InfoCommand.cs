@@ -5,7 +5,8 @@ namespace DnnC.Cli;
 
 /// <summary>
 /// <c>dnnc info</c>: the CUDA toolchain and GPU this machine offers, one "key: value" line each,
-/// as <c>run --backend cuda</c> would use them. Absence is reported, not an error: exit 0.
+/// as <c>run --backend cuda</c> would use them. Absence is reported, not an error: exit 0. The
+/// files printed are the ones the loader really mapped, so a log of it shows what was loaded.
 /// </summary>
 public static class InfoCommand
 {
@@ -14,17 +15,12 @@ public static class InfoCommand
         var command = new Command("info", "print the NVRTC, CUDA driver and GPU that --backend cuda would use");
         command.SetAction(_ => CommandRunner.Guard(() =>
         {
-            if (Nvrtc.IsAvailable(out string nvrtcReason))
-            {
-                var (major, minor) = Nvrtc.Version();
-                Console.WriteLine($"nvrtc: {major}.{minor} ({CudaLibraryResolver.LoadedFile(CudaLibraryResolver.Nvrtc)})");
-            }
-            else
-            {
-                Console.WriteLine($"nvrtc: not available: {nvrtcReason}");
-            }
+            PrintNvrtc();
             Console.WriteLine($"compile-cache: {CompileCache.DefaultDirectory()}");
-            if (!CudaDevice.TryOpen(0, out var device, out string reason))
+            bool opened = CudaDevice.TryOpen(0, out var device, out string reason);
+            if (CudaLibraryResolver.LoadedFile(CudaLibraryResolver.Driver) is { } driverFile)
+                Console.WriteLine($"cuda-library: {LoadedLibraries.PathOf("libcuda.so") ?? driverFile}");
+            if (!opened)
             {
                 Console.WriteLine($"gpu: none: {reason}");
                 return ExitCodes.Ok;
@@ -47,5 +43,34 @@ public static class InfoCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The version, the file loaded, a test compile (NVRTC loads its builtins library only when it
+    /// compiles, and a missing one fails only then) and the builtins file it used.
+    /// </summary>
+    private static void PrintNvrtc()
+    {
+        if (!Nvrtc.IsAvailable(out string nvrtcReason))
+        {
+            Console.WriteLine($"nvrtc: not available: {nvrtcReason}");
+            return;
+        }
+        var (major, minor) = Nvrtc.Version();
+        string? file = CudaLibraryResolver.LoadedFile(CudaLibraryResolver.Nvrtc);
+        Console.WriteLine($"nvrtc: {major}.{minor} ({file})");
+        Console.WriteLine($"nvrtc-library: {LoadedLibraries.PathOf("libnvrtc.so") ?? file}");
+        try
+        {
+            Nvrtc.CompileProbe();
+            Console.WriteLine("nvrtc-compile: ok (a probe kernel for sm_80)");
+        }
+        catch (NvrtcException e)
+        {
+            Console.WriteLine($"nvrtc-compile: failed: {e.Message.ReplaceLineEndings(" | ")}");
+        }
+        string? preloaded = CudaLibraryResolver.PreloadedNvrtcBuiltins;
+        string? builtins = LoadedLibraries.PathOf("libnvrtc-builtins.so") ?? preloaded;
+        Console.WriteLine($"nvrtc-builtins: {builtins ?? "not loaded"}{(builtins is not null && builtins == preloaded ? " (loaded beside NVRTC)" : "")}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DnnC.Cli;
 using DnnC.Compiler.Build;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
@@ -133,7 +134,40 @@ public class CudaBackendCliTests
         Assert.Equal("1", fields["warmup"]);
         double Ms(string key) => double.Parse(fields[key], CultureInfo.InvariantCulture);
         Assert.True(Ms("min_ms") > 0 && Ms("min_ms") <= Ms("median_ms") && Ms("median_ms") <= Ms("max_ms"), lines[0]);
+        // The CPU backends time one execution per sample and do not measure their warm-up.
+        Assert.Equal("1", fields["replays_per_sample"]);
+        Assert.Equal("1", fields["warmup_runs"]);
+        Assert.False(fields.ContainsKey("warmup_ms"), lines[0]);
         Assert.True(File.Exists(Path.Combine(dir, "output_0.pb")));
+    }
+
+    [Fact]
+    public void The_bench_line_keeps_its_keys_in_order_and_adds_the_replay_and_warm_up_ones_at_the_end()
+    {
+        var t = CudaTiming.FromSamples(10, [0.02, 0.01, 0.03]) with { ReplaysPerSample = 50, WarmupRuns = 10_010, WarmupMs = 200.25 };
+        string line = BenchLine.Format("resnet 50", "cuda", "sm_90", graph: true, t);
+        Assert.Equal(
+            "bench model=resnet_50 backend=cuda device=sm_90 graph=yes warmup=10 iterations=3 median_ms=0.020 min_ms=0.010 " +
+            "mean_ms=0.020 max_ms=0.030 replays_per_sample=50 warmup_runs=10010 warmup_ms=200.250",
+            line);
+    }
+
+    [Fact]
+    public void A_fault_in_a_graph_replay_names_the_graph_and_suggests_no_graph()
+    {
+        var replay = new CudaException("cuStreamSynchronize", 700, "CUDA_ERROR_ILLEGAL_ADDRESS", "an illegal memory access was encountered",
+            null, null, graph: "the CUDA graph of model Mlp (3 kernels)");
+        var d = CudaBackend.ToDiagnostic(replay);
+        Assert.Equal("DNN8005", d.Code);
+        Assert.Contains("the CUDA graph of model Mlp (3 kernels)", d.Message);
+        Assert.Contains("CUDA_ERROR_ILLEGAL_ADDRESS", d.Message);
+        Assert.Contains("--no-graph", d.Help);
+
+        var eager = new CudaException("cuStreamSynchronize", 700, "CUDA_ERROR_ILLEGAL_ADDRESS", "an illegal memory access was encountered",
+            "k1_gemm", "fc1, relu1");
+        var named = CudaBackend.ToDiagnostic(eager);
+        Assert.Equal("DNN8002", named.Code);
+        Assert.Contains("kernel k1_gemm, layers fc1, relu1", named.Message);
     }
 
     [Theory]
@@ -155,6 +189,14 @@ public class CudaBackendCliTests
         var result = Cli.Run("info");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Matches(@"(?m)^nvrtc: ", result.Stdout);
+        if (Nvrtc.IsAvailable(out _))
+        {
+            // What the loader really mapped, and a compile that proves the builtins load.
+            Assert.Matches(@"(?m)^nvrtc-library: /\S*libnvrtc\.so", result.Stdout);
+            Assert.Matches(@"(?m)^nvrtc-compile: ok", result.Stdout);
+            Assert.Matches(@"(?m)^nvrtc-builtins: /\S*libnvrtc-builtins\.so", result.Stdout);
+        }
+        if (HasDriver) Assert.Matches(@"(?m)^cuda-library: \S*libcuda\.so", result.Stdout);
         if (!HasDriver) Assert.Matches(@"(?m)^gpu: none: no CUDA driver was found", result.Stdout);
         else Assert.Matches(@"(?m)^sms: [0-9]+", result.Stdout);
     }

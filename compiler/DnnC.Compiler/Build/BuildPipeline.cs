@@ -78,14 +78,37 @@ public static class BuildPipeline
             diagnostics.Add(Diag.NvrtcUnavailable(reason));
             throw new CompilationFailedException(diagnostics.Items);
         }
-        // One NVRTC compile per architecture, side by side: NVRTC is thread-safe per program and
-        // the compile dominates a cold build.
-        var binaries = times.Time("compile (NVRTC or cache), all architectures", () => source.Options.Targets.Distinct().AsParallel().AsOrdered()
-            .Select(arch => Compile(cuda, arch, plan, diagnostics)).ToList());
+        var binaries = times.Time("compile (NVRTC or cache), all architectures", () => CompileAll(cuda, source.Options.Targets.Distinct(), plan, diagnostics));
         return new BuildResult(source, optimized, plan, cuda, binaries, reports, diagnostics.Items.Where(d => !d.IsError).ToList());
     }
 
-    private static CompiledArch Compile(string cuda, string arch, KernelPlan plan, DiagnosticBag diagnostics)
+    /// <summary>
+    /// One NVRTC compile per architecture, side by side: NVRTC is thread-safe per program and the
+    /// compile dominates a cold build. PLINQ wraps what a compile throws in an AggregateException;
+    /// a failed compile's diagnostics are unwrapped here, so every NVRTC failure ends the build as
+    /// diagnostics (exit 1), not as an internal error.
+    /// </summary>
+    private static List<CompiledArch> CompileAll(string cuda, IEnumerable<string> archs, KernelPlan plan, DiagnosticBag diagnostics)
+    {
+        try
+        {
+            var binaries = archs.AsParallel().AsOrdered().Select(arch => Compile(cuda, arch, plan)).ToList();
+            // Added here, on the calling thread: the bag is not safe for the PLINQ workers to share.
+            foreach (var binary in binaries)
+                foreach (var k in binary.Kernels.Where(k => k.SpillStoreBytes + k.SpillLoadBytes > 0))
+                    diagnostics.Add(Diag.KernelSpills(k.Kernel, binary.Arch, k.SpillStoreBytes + k.SpillLoadBytes));
+            return binaries;
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is CompilationFailedException))
+        {
+            // Sorted, because the workers fail in whatever order they finish.
+            var failures = e.Flatten().InnerExceptions.Cast<CompilationFailedException>().SelectMany(f => f.Diagnostics);
+            diagnostics.AddRange(failures.OrderBy(d => d.Message, StringComparer.Ordinal));
+            throw new CompilationFailedException(diagnostics.Items);
+        }
+    }
+
+    private static CompiledArch Compile(string cuda, string arch, KernelPlan plan)
     {
         var clock = Stopwatch.StartNew();
         NvrtcResult result;
@@ -96,13 +119,16 @@ public static class BuildPipeline
             // unchanged model skips NVRTC entirely.
             result = new CompileCache().Compile(cuda, arch, "kernels.cu", out hit);
         }
+        // Thrown with only its own diagnostic: this runs on a PLINQ worker, and CompileAll adds it
+        // to the shared bag on the calling thread.
         catch (NvrtcCompileException e)
         {
-            diagnostics.Add(Diag.KernelCompileFailed(string.Join(", ", e.Kernels), e.Log));
-            throw new CompilationFailedException(diagnostics.Items);
+            throw new CompilationFailedException([Diag.KernelCompileFailed(string.Join(", ", e.Kernels), e.Log)]);
         }
-        foreach (var k in result.Kernels.Where(k => k.SpillStoreBytes + k.SpillLoadBytes > 0))
-            diagnostics.Add(Diag.KernelSpills(k.Kernel, arch, k.SpillStoreBytes + k.SpillLoadBytes));
+        catch (NvrtcException e)
+        {
+            throw new CompilationFailedException([Diag.NvrtcCallFailed(e, arch)]);
+        }
         return new CompiledArch(arch, result.Cubin, result.Ptx, result.Kernels, clock.Elapsed.TotalSeconds, hit);
     }
 

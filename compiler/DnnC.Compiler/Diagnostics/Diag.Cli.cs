@@ -41,6 +41,19 @@ public static partial class Diag
 
     public static Diagnostic KernelSpills(string kernel, string arch, int bytes) =>
         Warning("DNN5003", SourceLocation.None, $"kernel {kernel} spills {bytes} bytes to local memory on {arch}");
+
+    /// <summary>
+    /// An NVRTC call failed other than by rejecting the source: an option this NVRTC does not take,
+    /// a libnvrtc-builtins it cannot load, out of memory. <paramref name="status"/> is the status name
+    /// and number; <paramref name="log"/> the program log, which says which option or file.
+    /// </summary>
+    public static Diagnostic NvrtcCallFailed(string call, string arch, string status, string log) =>
+        Error("DNN5004", SourceLocation.None,
+            $"NVRTC call {call} failed for {arch} with {status}" + (string.IsNullOrWhiteSpace(log) ? " (NVRTC wrote no log)" : $":\n{log.TrimEnd()}"),
+            "'dnnc info' shows the NVRTC library and builtins that were loaded and test-compiles a kernel; " +
+            $"{DnnC.Runtime.Cuda.CudaLibraryResolver.NvrtcOverrideVariable}=PATH loads another NVRTC");
+
+    public static Diagnostic NvrtcCallFailed(DnnC.Runtime.Cuda.NvrtcException e, string arch) => NvrtcCallFailed(e.Call, arch, e.Status, e.Log);
 }
 
 public static partial class Diag

@@ -18,6 +18,14 @@ public static partial class Diag
     public static Diagnostic CudaLoadFailed(string reason) =>
         Error("DNN8003", SourceLocation.None, $"the model cannot be loaded on the GPU: {reason}");
 
+    /// <summary>
+    /// A replay of the model's CUDA graph failed (the fault surfaces at the wait after it). A replay
+    /// runs every kernel at once, so only the graph can be named; --no-graph names the kernel.
+    /// </summary>
+    public static Diagnostic CudaGraphReplayFailed(string graph, string call, string error, string text) =>
+        Error("DNN8005", SourceLocation.None, $"CUDA error while replaying {graph}, in {call}: {error}: {text}",
+            "rerun with --no-graph: kernels then run one by one, each waited for, and a fault names its kernel and layers");
+
     public static Diagnostic GpuTooOld(string name, string arch, string oldest) =>
         Error("DNN8004", SourceLocation.None, $"GPU {name} is {arch}; DnnC generates code for {oldest} and newer",
             "use --backend sim to run the same kernel plan on the CPU");

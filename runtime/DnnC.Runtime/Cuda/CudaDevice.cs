@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace DnnC.Runtime.Cuda;
 
 /// <summary>What the runtime reads from the device rather than assuming (REFERENCE.md §1).</summary>
@@ -17,14 +15,20 @@ public sealed record CudaDeviceInfo(
 /// </summary>
 public sealed unsafe class CudaDevice : IDisposable
 {
-    private CudaDevice(CudaDeviceInfo info, nint context, nint stream)
+    private readonly int _handle;
+    private bool _disposed;
+
+    internal CudaDevice(ICudaDriver driver, CudaDeviceInfo info, int handle, nint context, nint stream)
     {
+        Driver = driver;
         Info = info;
+        _handle = handle;
         Context = context;
         Stream = stream;
     }
 
     public CudaDeviceInfo Info { get; }
+    internal ICudaDriver Driver { get; }
     internal nint Context { get; }
     internal nint Stream { get; }
 
@@ -75,20 +79,37 @@ public sealed unsafe class CudaDevice : IDisposable
         CudaCheck.Check(CudaDriverNative.PrimaryCtxRetain(out nint context, handle), "cuDevicePrimaryCtxRetain");
         CudaCheck.Check(CudaDriverNative.CtxSetCurrent(context), "cuCtxSetCurrent");
         CudaCheck.Check(CudaDriverNative.StreamCreate(out nint stream, 0), "cuStreamCreate");
-        return new CudaDevice(info, context, stream);
+        return new CudaDevice(NativeCudaDriver.Instance, info, handle, context, stream);
     }
+
+    /// <summary>
+    /// Binds this device's context to the calling thread. A CUDA context is current per thread, and
+    /// a generated library is called from whatever thread its user has, so every public entry point
+    /// of the device and of <see cref="CudaModel"/> starts here. cuCtxSetCurrent rather than a
+    /// push/pop pair: one call, and nothing to undo when the entry point throws.
+    /// </summary>
+    internal void MakeCurrent() => CudaCheck.Check(Driver.CtxSetCurrent(Context), "cuCtxSetCurrent");
 
     public long FreeBytes()
     {
-        CudaCheck.Check(CudaDriverNative.MemGetInfo(out nuint free, out _), "cuMemGetInfo");
+        MakeCurrent();
+        CudaCheck.Check(Driver.MemGetInfo(out nuint free, out _), "cuMemGetInfo");
         return (long)free;
     }
 
-    public void Synchronize() => CudaCheck.Check(CudaDriverNative.StreamSynchronize(Stream), "cuStreamSynchronize");
+    public void Synchronize()
+    {
+        MakeCurrent();
+        CudaCheck.Check(Driver.StreamSynchronize(Stream), "cuStreamSynchronize");
+    }
 
     public void Dispose()
     {
-        CudaDriverNative.StreamDestroy(Stream);
-        CudaDriverNative.PrimaryCtxRelease(Info.Ordinal);
+        if (_disposed) return;
+        _disposed = true;
+        // Best effort: a context broken by an earlier fault still has to be released.
+        Driver.CtxSetCurrent(Context);
+        Driver.StreamDestroy(Stream);
+        Driver.PrimaryCtxRelease(_handle);
     }
 }

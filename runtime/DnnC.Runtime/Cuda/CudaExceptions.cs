@@ -8,18 +8,42 @@ public sealed class CudaLibraryNotFoundException(string library, IReadOnlyList<s
     public IReadOnlyList<string> Probed { get; } = probed;
 }
 
-/// <summary>An NVRTC call returned an error status; the message names the call.</summary>
-public class NvrtcException(string message) : Exception(message);
+/// <summary>
+/// An NVRTC call returned an error status. The message names the call and the status as
+/// nvrtcGetErrorString spells it ("NVRTC_ERROR_INVALID_OPTION (5)"), then the program log when
+/// NVRTC wrote one: for a rejected option or a missing libnvrtc-builtins, the log is the only place
+/// that says which.
+/// </summary>
+public class NvrtcException : Exception
+{
+    public NvrtcException(string call, string status, string log) : this(call, status, log, Format(call, status, log)) { }
+
+    protected NvrtcException(string call, string status, string log, string message) : base(message)
+    {
+        Call = call;
+        Status = status;
+        Log = log;
+    }
+
+    /// <summary>The NVRTC function that failed, e.g. nvrtcCompileProgram.</summary>
+    public string Call { get; }
+    /// <summary>The status name and number, e.g. "NVRTC_ERROR_INVALID_OPTION (5)".</summary>
+    public string Status { get; }
+    /// <summary>The program log; empty when there was no program yet or NVRTC wrote nothing.</summary>
+    public string Log { get; }
+
+    private static string Format(string call, string status, string log) =>
+        $"{call} failed: {status}" + (string.IsNullOrWhiteSpace(log) ? "" : $"\n{log.TrimEnd()}");
+}
 
 /// <summary>
-/// NVRTC rejected the source. <see cref="Log"/> is the full compiler log; <see cref="Kernels"/> names
+/// NVRTC rejected the source. <see cref="NvrtcException.Log"/> is the full compiler log; <see cref="Kernels"/> names
 /// the kernels whose lines the errors point into (empty when they point into shared code).
 /// </summary>
 public sealed class NvrtcCompileException(string programName, string log, IReadOnlyList<string> kernels)
-    : NvrtcException(FormatMessage(programName, log, kernels))
+    : NvrtcException("nvrtcCompileProgram", $"NVRTC_ERROR_COMPILATION ({(int)NvrtcStatus.Compilation})", log, FormatMessage(programName, log, kernels))
 {
     public string ProgramName { get; } = programName;
-    public string Log { get; } = log;
     public IReadOnlyList<string> Kernels { get; } = kernels;
 
     private static string FormatMessage(string programName, string log, IReadOnlyList<string> kernels)

@@ -7,7 +7,8 @@ namespace DnnC.Runtime.Cuda;
 /// Maps the logical library names used by the interop declarations ("nvrtc", "cuda") to the
 /// versioned files a CUDA installation actually ships, newest first. Registered once for this
 /// assembly; callers probe with <see cref="Load"/> first so that a missing library surfaces as a
-/// <see cref="CudaLibraryNotFoundException"/> instead of a DllNotFoundException from a stub.
+/// <see cref="CudaLibraryNotFoundException"/> instead of a DllNotFoundException from a stub. An
+/// NVRTC loaded from a directory gets the builtins library beside it loaded first (<see cref="NvrtcBuiltins"/>).
 /// </summary>
 public static class CudaLibraryResolver
 {
@@ -16,19 +17,36 @@ public static class CudaLibraryResolver
 
     // Bare names first (LD_LIBRARY_PATH and the loader cache decide), then the toolkit's default
     // install directory, which a CUDA toolkit does not add to the loader path by itself.
+    private static readonly string[] NvrtcCandidates =
+    [
+        "libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so",
+        "/usr/local/cuda/lib64/libnvrtc.so.13", "/usr/local/cuda/lib64/libnvrtc.so.12", "/usr/local/cuda/lib64/libnvrtc.so",
+        "nvrtc64_130_0.dll", "nvrtc64_120_0.dll", "nvrtc64_112_0.dll",
+    ];
+
+    // The bare soname first, then the folders drivers install into, for a process whose loader path
+    // misses them (a container, a cleared LD_LIBRARY_PATH). The forward-compatibility driver of a
+    // toolkit (cuda/compat) comes last: it works only beside a matching kernel module, so the
+    // system's own driver wins. Never /usr/local/cuda/lib64/stubs: its libcuda.so exists for linking
+    // only, loads fine, and then fails every call with CUDA_ERROR_STUB_LIBRARY; for the same reason
+    // no unversioned "libcuda.so" is probed, since a loader path holding the stubs resolves it there.
+    private static readonly string[] DriverCandidates =
+    [
+        "libcuda.so.1",
+        "/usr/lib/x86_64-linux-gnu/libcuda.so.1", "/usr/lib/aarch64-linux-gnu/libcuda.so.1", "/usr/lib64/libcuda.so.1",
+        "/usr/lib/wsl/lib/libcuda.so.1", "/usr/local/cuda/compat/libcuda.so.1",
+        "nvcuda.dll",
+    ];
+
     private static readonly Dictionary<string, string[]> Candidates = new()
     {
-        [Nvrtc] =
-        [
-            "libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so",
-            "/usr/local/cuda/lib64/libnvrtc.so.13", "/usr/local/cuda/lib64/libnvrtc.so.12", "/usr/local/cuda/lib64/libnvrtc.so",
-            "nvrtc64_130_0.dll", "nvrtc64_120_0.dll", "nvrtc64_112_0.dll",
-        ],
-        [Driver] = ["libcuda.so.1", "libcuda.so", "nvcuda.dll"],
+        [Nvrtc] = NvrtcCandidates,
+        [Driver] = DriverCandidates,
     };
 
     private static readonly Lock Gate = new();
     private static readonly Dictionary<string, (nint Handle, string File)> Loaded = new();
+    private static string? _nvrtcBuiltins;
     private static bool _registered;
 
     /// <summary>
@@ -39,7 +57,11 @@ public static class CudaLibraryResolver
 
     /// <summary>The file names probed for a logical library, in order.</summary>
     public static IReadOnlyList<string> CandidatesFor(string library) =>
-        library == Nvrtc && Environment.GetEnvironmentVariable(NvrtcOverrideVariable) is { Length: > 0 } only ? [only] : Candidates[library];
+        CandidatesFor(library, Environment.GetEnvironmentVariable(NvrtcOverrideVariable));
+
+    /// <summary>The same, with the value of <see cref="NvrtcOverrideVariable"/> given (tests pass it instead of setting it).</summary>
+    internal static IReadOnlyList<string> CandidatesFor(string library, string? nvrtcOverride) =>
+        library == Nvrtc && nvrtcOverride is { Length: > 0 } only ? [only] : Candidates[library];
 
     /// <summary>Loads the library or throws <see cref="CudaLibraryNotFoundException"/>.</summary>
     public static nint Load(string library)
@@ -59,8 +81,11 @@ public static class CudaLibraryResolver
                 reason = "";
                 return true;
             }
-            if (!TryLoadFirst(CandidatesFor(library), out handle, out string file, out reason)) return false;
+            Action<string>? beforeEach = library == Nvrtc ? PreloadBuiltinsBeside : null;
+            if (!TryLoadFirst(CandidatesFor(library), out handle, out string file, out reason, beforeEach)) return false;
             Loaded[library] = (handle, file);
+            // Builtins preloaded for a candidate that then failed to load belong to no NVRTC in use.
+            if (_nvrtcBuiltins is not null && Path.GetDirectoryName(_nvrtcBuiltins) != Path.GetDirectoryName(file)) _nvrtcBuiltins = null;
             return true;
         }
     }
@@ -71,11 +96,32 @@ public static class CudaLibraryResolver
         lock (Gate) return Loaded.TryGetValue(library, out var loaded) ? loaded.File : null;
     }
 
-    /// <summary>Loads the first candidate that loads; otherwise a reason naming every candidate tried.</summary>
-    internal static bool TryLoadFirst(IReadOnlyList<string> candidates, out nint handle, out string file, out string reason)
+    /// <summary>
+    /// The libnvrtc-builtins file loaded beside an NVRTC taken from a directory (see
+    /// <see cref="NvrtcBuiltins"/>), or null: NVRTC found by bare name finds its builtins by itself.
+    /// </summary>
+    public static string? PreloadedNvrtcBuiltins
+    {
+        get { lock (Gate) return _nvrtcBuiltins; }
+    }
+
+    /// <summary>Before NVRTC is loaded from a directory, loads the builtins library found beside it.</summary>
+    private static void PreloadBuiltinsBeside(string nvrtcCandidate)
+    {
+        if (!File.Exists(nvrtcCandidate) || NvrtcBuiltins.Beside(nvrtcCandidate) is not { } builtins) return;
+        if (NativeLibrary.TryLoad(builtins, out _)) _nvrtcBuiltins = builtins;
+    }
+
+    /// <summary>
+    /// Loads the first candidate that loads; otherwise a reason naming every candidate tried.
+    /// <paramref name="beforeEach"/> runs before each attempt (NVRTC: preload its builtins).
+    /// </summary>
+    internal static bool TryLoadFirst(IReadOnlyList<string> candidates, out nint handle, out string file, out string reason,
+        Action<string>? beforeEach = null)
     {
         foreach (string candidate in candidates)
         {
+            beforeEach?.Invoke(candidate);
             if (NativeLibrary.TryLoad(candidate, out handle))
             {
                 file = candidate;

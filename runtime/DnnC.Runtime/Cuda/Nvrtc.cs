@@ -44,9 +44,16 @@ public static partial class Nvrtc
         return (major, minor);
     }
 
-    public static NvrtcResult Compile(string source, string arch, string programName)
+    public static NvrtcResult Compile(string source, string arch, string programName) => Compile(source, Options(arch), programName);
+
+    /// <summary>
+    /// Compiles with <paramref name="options"/> exactly as given. Every failure is an
+    /// <see cref="NvrtcException"/> naming the call and status and carrying the program log when
+    /// there is one; a rejected source is an <see cref="NvrtcCompileException"/>. Internal so that
+    /// tests can make NVRTC itself refuse an option, which <see cref="Options"/> never produces.
+    /// </summary>
+    internal static NvrtcResult Compile(string source, IReadOnlyList<string> options, string programName)
     {
-        var options = Options(arch);
         CudaLibraryResolver.Load(CudaLibraryResolver.Nvrtc);
         unsafe
         {
@@ -54,11 +61,12 @@ public static partial class Nvrtc
             try
             {
                 var status = CompileWithOptions(program, options);
-                string log = ReadLog(program);
+                // After a failure the log is read as far as it can be: it is the explanation.
+                string log = status == NvrtcStatus.Success ? ReadLog(program) : TryReadLog(program);
                 if (status == NvrtcStatus.Compilation)
                     throw new NvrtcCompileException(programName, log, NvrtcErrorLocator.KernelsWithErrors(source, log));
-                NvrtcNative.Check(status, "nvrtcCompileProgram");
-                return new NvrtcResult(ReadCubin(program), ReadPtx(program), log, PtxasLog.Parse(log));
+                NvrtcNative.Check(status, "nvrtcCompileProgram", log);
+                return new NvrtcResult(ReadCubin(program, log), ReadPtx(program), log, PtxasLog.Parse(log));
             }
             finally
             {
@@ -66,6 +74,13 @@ public static partial class Nvrtc
             }
         }
     }
+
+    /// <summary>
+    /// Compiles a one-line kernel for sm_80 (every supported NVRTC has it) without the compile cache:
+    /// the check that NVRTC can really compile here, which loads its builtins library.
+    /// </summary>
+    public static NvrtcResult CompileProbe() =>
+        Compile("extern \"C\" __global__ void dnnc_probe(float* out) { out[threadIdx.x] = 1.0f; }\n", "sm_80", "dnnc_probe.cu");
 
     private static unsafe NvrtcStatus CompileWithOptions(nint program, IReadOnlyList<string> options)
     {
@@ -89,11 +104,23 @@ public static partial class Nvrtc
         return TrimNul(bytes);
     }
 
-    private static unsafe byte[] ReadCubin(nint program)
+    private static string TryReadLog(nint program)
     {
-        NvrtcNative.Check(NvrtcNative.GetCubinSize(program, out nuint size), "nvrtcGetCUBINSize");
+        try
+        {
+            return ReadLog(program);
+        }
+        catch (NvrtcException)
+        {
+            return ""; // The compile's own status is the error to report, with or without a log.
+        }
+    }
+
+    private static unsafe byte[] ReadCubin(nint program, string log)
+    {
+        NvrtcNative.Check(NvrtcNative.GetCubinSize(program, out nuint size), "nvrtcGetCUBINSize", log);
         var bytes = new byte[(int)size];
-        fixed (byte* p = bytes) NvrtcNative.Check(NvrtcNative.GetCubin(program, p), "nvrtcGetCUBIN");
+        fixed (byte* p = bytes) NvrtcNative.Check(NvrtcNative.GetCubin(program, p), "nvrtcGetCUBIN", log);
         return bytes;
     }
 

@@ -58,11 +58,17 @@ internal static unsafe partial class NvrtcNative
     [LibraryImport(Lib, EntryPoint = "nvrtcDestroyProgram")]
     internal static partial NvrtcStatus DestroyProgram(ref nint program);
 
-    /// <summary>Throws <see cref="NvrtcException"/> naming <paramref name="call"/> unless it succeeded.</summary>
-    internal static void Check(NvrtcStatus status, string call)
+    /// <summary>
+    /// Throws <see cref="NvrtcException"/> naming <paramref name="call"/> and the status unless it
+    /// succeeded; <paramref name="log"/> is the program log to carry, when there is one.
+    /// </summary>
+    internal static void Check(NvrtcStatus status, string call, string log = "")
     {
         if (status == NvrtcStatus.Success) return;
-        string text = Marshal.PtrToStringUTF8(GetErrorString(status)) ?? status.ToString();
-        throw new NvrtcException($"{call} failed: {text} (status {(int)status})");
+        throw new NvrtcException(call, StatusText(status), log);
     }
+
+    /// <summary>"NVRTC_ERROR_INVALID_OPTION (5)": the name nvrtcGetErrorString gives, and the number.</summary>
+    internal static string StatusText(NvrtcStatus status) =>
+        $"{Marshal.PtrToStringUTF8(GetErrorString(status)) ?? status.ToString()} ({(int)status})";
 }

@@ -1,3 +1,4 @@
+using DnnC.Compiler.Diagnostics;
 using DnnC.Runtime.Cuda;
 
 namespace DnnC.Runtime.Tests.Cuda;
@@ -74,6 +75,50 @@ public sealed class NvrtcTests
             """;
         var error = Assert.Throws<NvrtcCompileException>(() => Nvrtc.Compile(source, "sm_80", "two_broken.cu"));
         Assert.Equal(["alpha", "gamma"], error.Kernels);
+    }
+
+    [NvrtcFact]
+    public void AnOptionNvrtcRejectsCarriesTheCallTheStatusNameAndTheLog()
+    {
+        // sm_1 passes no check of ours (Options would refuse it); NVRTC itself must say what is wrong.
+        var error = Assert.Throws<NvrtcException>(() =>
+            Nvrtc.Compile(TwoKernels, ["--gpu-architecture=sm_1", "-std=c++17"], "bogus_arch.cu"));
+        Assert.IsNotType<NvrtcCompileException>(error);
+        Assert.Equal("nvrtcCompileProgram", error.Call);
+        Assert.Equal("NVRTC_ERROR_INVALID_OPTION (5)", error.Status);
+        Assert.Contains("--gpu-architecture", error.Log);
+        Assert.Contains(error.Status, error.Message);
+        Assert.Contains(error.Log.TrimEnd(), error.Message);
+
+        // And the diagnostic the build turns it into (exit 1, not an internal error).
+        var diagnostic = Diag.NvrtcCallFailed(error, "sm_1");
+        Assert.Equal("DNN5004", diagnostic.Code);
+        Assert.True(diagnostic.IsError);
+        Assert.Contains("nvrtcCompileProgram", diagnostic.Message);
+        Assert.Contains("NVRTC_ERROR_INVALID_OPTION", diagnostic.Message);
+        Assert.Contains("invalid value for --gpu-architecture", diagnostic.Message);
+        Assert.Contains("dnnc info", diagnostic.Help);
+    }
+
+    [NvrtcFact]
+    public void AnUnknownOptionIsNamedInTheLog()
+    {
+        var error = Assert.Throws<NvrtcException>(() => Nvrtc.Compile(TwoKernels, ["--gpu-architecture=sm_80", "--no-such-option"], "bogus_option.cu"));
+        Assert.Contains("--no-such-option", error.Log);
+    }
+
+    [NvrtcFact]
+    public void TheProbeCompileSucceeds()
+    {
+        var probe = Nvrtc.CompileProbe();
+        Assert.Equal(["dnnc_probe"], probe.Kernels.Select(k => k.Kernel));
+    }
+
+    [Fact]
+    public void ANvrtcFailureWithoutALogSaysSo()
+    {
+        var diagnostic = Diag.NvrtcCallFailed(new NvrtcException("nvrtcCreateProgram", "NVRTC_ERROR_OUT_OF_MEMORY (1)", ""), "sm_90");
+        Assert.Contains("nvrtcCreateProgram failed for sm_90 with NVRTC_ERROR_OUT_OF_MEMORY (1) (NVRTC wrote no log)", diagnostic.Message);
     }
 
     [Fact]
