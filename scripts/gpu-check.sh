@@ -14,8 +14,9 @@
 #   3. every example and every model in .gpu/models: build for the GPU's architecture, run on cuda
 #      (CUDA graph) and on the simulator with the same seeded input, compare (FP32 plans: relative
 #      L2 <= 1e-4), time (CUDA events); a graph failure is rerun with --no-graph, compared and timed;
-#   4. compute-sanitizer memcheck on one small example with --no-graph;
-#   5. the 2:4 single-tile mma.sp probe (a TODO until the 2:4 pass exists).
+#   4. the GPU tests: tests/DnnC.Gpu.Tests, a self-contained xunit.v3 program (.gpu/gpu-tests.tgz);
+#   5. compute-sanitizer memcheck on one small example with --no-graph;
+#   6. the 2:4 single-tile mma.sp probe (a TODO until the 2:4 pass exists).
 # An overall deadline keeps time to package the results. Big files (builds, kernel cache, models,
 # tensors) stay in a work folder under /tmp; OUTDIR receives at most 8 flat files:
 #   summary.txt (what the console showed), summary.tsv (one row per model), device.txt,
@@ -26,6 +27,7 @@
 #                               PyTorch runs on the CPU, or is skipped without torch.
 #   DNNC=PATH                   the dnnc executable (default .gpu/dnnc/dnnc)
 #   DNNC_GPU_MODELS=DIR         the ONNX models to check besides the examples (default .gpu/models)
+#   DNNC_GPU_TESTS=COMMAND      the GPU test program (default: unpacked from .gpu/gpu-tests.tgz)
 #   DNNC_GPU_CHECK_WORK=DIR     the work folder (default a new folder under /tmp)
 #   DNNC_GPU_CHECK_ITERS=N      timed iterations per model (default 50; 3 in a dry run)
 #   DNNC_GPU_CHECK_ONLY=REGEX   only models whose path matches (for a quick re-run)
@@ -265,7 +267,37 @@ echo
 column -t -s $'\t' "$rows" 2>/dev/null || cat "$rows"
 end_step models "$([ "$models_failed" -eq 0 ] && echo ok || echo "FAIL($models_failed)")"
 
-begin_step "4. compute-sanitizer memcheck (examples/mlp, --no-graph)"
+begin_step "4. the GPU tests (tests/DnnC.Gpu.Tests, a self-contained xunit.v3 program)"
+# DNNC_GPU_TESTS names the program (a command line; the dry-run test gives 'dotnet .../DnnC.Gpu.Tests.dll');
+# by default it is unpacked from .gpu/gpu-tests.tgz, which scripts/gpu-publish.sh writes.
+gpu_tests=${DNNC_GPU_TESTS:-}
+if [ -z "$gpu_tests" ] && [ -f .gpu/gpu-tests.tgz ]; then
+  mkdir -p "$work/gpu-tests" && tar -xzf .gpu/gpu-tests.tgz -C "$work/gpu-tests" && gpu_tests="$work/gpu-tests/DnnC.Gpu.Tests"
+fi
+if [ -z "$gpu_tests" ]; then
+  if [ "$dry_run" = 1 ]; then echo "SKIP: no GPU test program (.gpu/gpu-tests.tgz)"; end_step gpu_tests SKIP
+  else fail "the GPU test program is missing: run scripts/gpu-publish.sh"; end_step gpu_tests FAIL; fi
+else
+  read -r -a gpu_tests_command <<< "$gpu_tests"
+  bounded 300 "$work/logs/gpu-tests.log" "${gpu_tests_command[@]}"
+  tests_exit=$?
+  # xunit.v3's summary: "Total: 5, Errors: 0, Failed: 0, Skipped: 5, Not Run: 0, Time: ..."
+  totals=$(grep -a -o 'Total: [0-9]*, Errors: [0-9]*, Failed: [0-9]*, Skipped: [0-9]*' "$work/logs/gpu-tests.log" | tail -n1)
+  grep -a -E '\[(FAIL|SKIP)\]|needs a CUDA GPU' "$work/logs/gpu-tests.log" | sed 's/\x1b\[[0-9;]*m//g' | head -n 20 | sed 's/^/   /'
+  echo "   ${totals:-no summary line} (exit $tests_exit)"
+  skipped=$(echo "$totals" | sed -n 's/.*Skipped: \([0-9]*\).*/\1/p'); total=$(echo "$totals" | sed -n 's/Total: \([0-9]*\).*/\1/p')
+  if [ "$tests_exit" -ne 0 ] || [ -z "$totals" ]; then
+    fail "GPU tests (logs/gpu-tests.log)"; end_step gpu_tests FAIL
+  elif [ -n "$total" ] && [ "$skipped" = "$total" ] && [ "$dry_run" != 1 ]; then
+    fail "GPU tests: all $total skipped on a GPU machine (logs/gpu-tests.log)"; end_step gpu_tests FAIL
+  elif [ -n "$total" ] && [ "$skipped" = "$total" ]; then
+    end_step gpu_tests "SKIP($skipped)"
+  else
+    end_step gpu_tests ok
+  fi
+fi
+
+begin_step "5. compute-sanitizer memcheck (examples/mlp, --no-graph)"
 sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null | head -n1)
 if [ "$dry_run" = 1 ] || [ -z "$sanitizer" ]; then
   echo "SKIP: $([ "$dry_run" = 1 ] && echo "dry run" || echo "compute-sanitizer not found")"; end_step sanitizer SKIP
@@ -276,7 +308,7 @@ else
   tail -n 20 "$work/logs/sanitizer.log"; fail "compute-sanitizer memcheck (logs/sanitizer.log)"; end_step sanitizer FAIL
 fi
 
-begin_step "5. 2:4 sparse tensor cores (REFERENCE.md §2)"
+begin_step "6. 2:4 sparse tensor cores (REFERENCE.md §2)"
 # TODO(2:4 pass): a single-tile mma.sp.sync.aligned.m16n8k32 test belongs here: compress one
 # random 16x32 FP16 tile with the 2:4 pass, run the generated mma.sp kernel on the GPU, and compare
 # it with the simulator's decode of the same compressed values and metadata. The fragment and

@@ -12,7 +12,7 @@ namespace DnnC.EndToEnd.Tests;
 
 /// <summary>
 /// run --backend cuda|auto and the flags the GPU check uses (--bench, --seed, --no-graph, shape
-/// flags), through the real CLI. The GPU-only paths are covered by [GpuFact] tests in DnnC.Runtime.Tests.
+/// flags), through the real CLI. The GPU-only paths are covered by the [GpuFact] tests of DnnC.Gpu.Tests, which scripts/gpu-check.sh runs on the GPU machine.
 /// </summary>
 public class CudaBackendCliTests
 {

@@ -39,7 +39,16 @@ public class GpuCheckScriptTests
             ["DNNC_GPU_CHECK_WORK"] = Path.Combine(dir, "work"),
             ["DNNC_GPU_CHECK_ONLY"] = only,
             ["DNNC_GPU_CHECK_ITERS"] = iterations,
+            ["DNNC_GPU_TESTS"] = $"dotnet {GpuTestProgram()}",
         };
+    }
+
+    /// <summary>The GPU test program as the solution's build leaves it (gpu-publish.sh publishes it self-contained).</summary>
+    private static string GpuTestProgram()
+    {
+        string path = Path.Combine(Cli.RepoRoot, "tests", "DnnC.Gpu.Tests", "bin", "Release", "net10.0", "DnnC.Gpu.Tests.dll");
+        Assert.True(File.Exists(path), $"{path} is missing: build the solution (dotnet build DnnC.sln -c Release)");
+        return path;
     }
 
     private static string[] Row(string outDir, string model) =>
@@ -84,7 +93,11 @@ public class GpuCheckScriptTests
         Assert.All(entries, e => Assert.True(e.EndsWith(".log") || e.EndsWith(".txt") || e.EndsWith("build-report.json"), e));
         Assert.Contains("summary.tsv", File.ReadAllText(Path.Combine(outDir, "summary.txt")) + "summary.tsv");
         var steps = File.ReadAllLines(Path.Combine(outDir, "steps.tsv")).Skip(1).Select(l => l.Split('\t')[0]).ToList();
-        Assert.Equal(["device", "resnet50", "models", "sanitizer", "mma_sp"], steps);
+        Assert.Equal(["device", "resnet50", "models", "gpu_tests", "sanitizer", "mma_sp"], steps);
+        // The GPU test program ran, and without a GPU reports its tests skipped with the reason.
+        Assert.Contains("gpu_tests\tSKIP(5)", File.ReadAllText(Path.Combine(outDir, "steps.tsv")));
+        Assert.Contains("needs a CUDA GPU", result.Stdout);
+        Assert.Contains(entries, e => e.EndsWith("logs/gpu-tests.log", StringComparison.Ordinal));
     }
 
     [Fact]

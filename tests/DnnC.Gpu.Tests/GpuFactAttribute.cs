@@ -1,13 +1,16 @@
+using System.Runtime.CompilerServices;
 using DnnC.Runtime.Cuda;
 
-namespace DnnC.Runtime.Tests.Cuda;
+namespace DnnC.Gpu.Tests;
 
 /// <summary>A test that needs a real GPU: shown as skipped, with the reason, where no driver or GPU is present.</summary>
 public sealed class GpuFactAttribute : FactAttribute
 {
     private static readonly string? Reason = Probe();
 
-    public GpuFactAttribute()
+    // The caller's file and line are xunit.v3's source information for the test (analyzer xUnit3003).
+    public GpuFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (Reason is not null) Skip = "needs a CUDA GPU: " + Reason;
     }

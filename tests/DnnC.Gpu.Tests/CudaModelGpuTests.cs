@@ -2,20 +2,14 @@ using DnnC.Compiler.Build;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
 using DnnC.Compiler.Reference;
+using DnnC.Runtime;
 using DnnC.Runtime.Cuda;
 
-namespace DnnC.Runtime.Tests.Cuda;
+namespace DnnC.Gpu.Tests;
 
 /// <summary>Real-GPU checks; skipped with the reason where no CUDA driver or GPU is present.</summary>
 public class CudaModelGpuTests
 {
-    private static string Example(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "DnnC.sln"))) dir = dir.Parent;
-        return Path.Combine(dir.FullName, "examples", name, name + ".dnn");
-    }
-
     [GpuFact]
     public void Examples_on_the_GPU_match_the_reference_within_fp32_tolerance()
     {
@@ -25,7 +19,7 @@ public class CudaModelGpuTests
             foreach (var name in new[] { "mlp", "resnet_block", "mobilenet_block", "shift_block", "cifar_resnet" })
             {
                 var overrides = new CompileOverrides(Targets: new[] { device!.Info.Arch });
-                var result = BuildPipeline.Build(Example(name), overrides, new DiagnosticBag());
+                var result = BuildPipeline.Build(RepoFiles.Example(name), overrides, new DiagnosticBag());
                 var cubins = result.Binaries.ToDictionary(b => b.Arch, b => b.Cubin);
                 var random = new Random(7);
                 var inputs = result.Source.Inputs.ToDictionary(i => i.Name, i =>

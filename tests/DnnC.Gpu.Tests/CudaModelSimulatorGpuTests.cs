@@ -1,11 +1,12 @@
 using DnnC.Compiler.Build;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
+using DnnC.Runtime;
 using DnnC.Runtime.Cuda;
 using DnnC.Runtime.Plan;
 using DnnC.Simulator;
 
-namespace DnnC.Runtime.Tests.Cuda;
+namespace DnnC.Gpu.Tests;
 
 /// <summary>
 /// The GPU against the simulator on the same KernelPlan (DESIGN.md: within FP32 rounding of
@@ -13,13 +14,6 @@ namespace DnnC.Runtime.Tests.Cuda;
 /// </summary>
 public class CudaModelSimulatorGpuTests
 {
-    private static string Example(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "DnnC.sln"))) dir = dir.Parent;
-        return Path.Combine(dir.FullName, "examples", name, name + ".dnn");
-    }
-
     private static Dictionary<string, HostTensor> RandomInputs(Graph graph, int seed)
     {
         var random = new Random(seed);
@@ -39,7 +33,7 @@ public class CudaModelSimulatorGpuTests
     }
 
     private static BuildResult BuildFor(CudaDevice device, string example) =>
-        BuildPipeline.Build(Example(example), new CompileOverrides(Targets: new[] { device.Info.Arch }), new DiagnosticBag());
+        BuildPipeline.Build(RepoFiles.Example(example), new CompileOverrides(Targets: new[] { device.Info.Arch }), new DiagnosticBag());
 
     [GpuFact]
     public void Examples_on_the_GPU_match_the_simulator_on_the_same_plan()
