@@ -76,6 +76,7 @@ export DNNC_CACHE_DIR="$work/kernel-cache"
 export PYTHONUNBUFFERED=1
 # Everything the console shows also goes to summary.txt, line by line, so a killed call keeps it.
 exec > >(tee "$out/summary.txt") 2>&1
+tee_pid=$!
 
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -102,6 +103,9 @@ package() {
   echo
   echo "total: $(( $(date +%s) - started )) s; work folder: $work; results: $(ls "$out" | tr '\n' ' ')"
   if [ "$failures" -eq 0 ]; then echo "gpu-check: all checks passed"; else echo "gpu-check: $failures failure(s)"; fi
+  # summary.txt is complete only when tee has written its last line: close its input and wait for it.
+  exec 1>&- 2>&-
+  wait "$tee_pid" 2>/dev/null
 }
 trap package EXIT
 
