@@ -42,7 +42,11 @@ public readonly record struct TextSpan(int Start, int Length)
     public static TextSpan FromBounds(int start, int end) => new(start, Math.Max(0, end - start));
 }
 
-/// <summary>Where something came from: a span in a source file, or only a file (ONNX, CLI).</summary>
+/// <summary>
+/// Where something came from: a span in a source file, or only a file (ONNX, CLI). Equality is
+/// real: the same diagnostic at two places is two diagnostics. Tests that compare IR structurally
+/// strip locations first (TestSupport's IrComparer).
+/// </summary>
 public sealed record SourceLocation(SourceText? Source, TextSpan Span, string? FilePath = null)
 {
     public static readonly SourceLocation None = new(null, default);
@@ -50,8 +54,4 @@ public sealed record SourceLocation(SourceText? Source, TextSpan Span, string? F
     public static SourceLocation InFile(string path) => new(null, default, path);
 
     public string? Path => Source?.Path ?? FilePath;
-
-    // Locations are metadata: two IR nodes that differ only by where they came from are equal.
-    public bool Equals(SourceLocation? other) => other is not null;
-    public override int GetHashCode() => 0;
 }
