@@ -2,7 +2,7 @@ using System.CommandLine;
 using DnnC.Compiler.Build;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.Lowering;
-using DnnC.Compiler.Targets;
+using DnnC.Runtime.Targets;
 
 namespace DnnC.Cli;
 

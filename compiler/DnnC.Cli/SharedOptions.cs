@@ -1,7 +1,7 @@
 using System.CommandLine;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
-using DnnC.Compiler.Targets;
+using DnnC.Runtime.Targets;
 using DnnC.Runtime;
 
 namespace DnnC.Cli;

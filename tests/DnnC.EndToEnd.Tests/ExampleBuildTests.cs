@@ -37,7 +37,7 @@ public class ExampleBuildTests
         var diagnostics = new DiagnosticBag();
         var graph = BuildPipeline.Load(Cli.Example("resnet_block"), new CompileOverrides(), diagnostics);
         var (optimized, _) = BuildPipeline.Optimize(graph);
-        var plan = DnnC.Compiler.Lowering.PlanLowering.Lower(optimized, DnnC.Compiler.Targets.GpuTarget.H100, diagnostics);
+        var plan = DnnC.Compiler.Lowering.PlanLowering.Lower(optimized, DnnC.Runtime.Targets.GpuTarget.H100, diagnostics);
 
         Assert.Equal(2, plan.Kernels.Count);
         var first = (DnnC.Runtime.Plan.ConvSpec)plan.Kernels[0].Spec;

@@ -4,7 +4,7 @@ using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
 using DnnC.Compiler.Lowering;
 using DnnC.Compiler.Passes;
-using DnnC.Compiler.Targets;
+using DnnC.Runtime.Targets;
 using DnnC.Runtime.Cuda;
 using DnnC.Runtime.Plan;
 

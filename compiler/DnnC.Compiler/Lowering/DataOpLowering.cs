@@ -1,6 +1,6 @@
 using DnnC.Compiler.CodeGen;
 using DnnC.Compiler.IR;
-using DnnC.Compiler.Targets;
+using DnnC.Runtime.Targets;
 using DnnC.Runtime;
 using DnnC.Runtime.Plan;
 

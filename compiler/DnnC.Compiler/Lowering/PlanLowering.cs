@@ -1,7 +1,7 @@
 using DnnC.Compiler.CodeGen;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
-using DnnC.Compiler.Targets;
+using DnnC.Runtime.Targets;
 using DnnC.Runtime;
 using DnnC.Runtime.Plan;
 

@@ -1,3 +1,5 @@
+using DnnC.Runtime.Targets;
+
 namespace DnnC.Simulator.Accelerator;
 
 /// <summary>
@@ -32,15 +34,12 @@ public static class AcceleratorPresets
         WeightBufferBytes: (long)sms * 128 * 1024, InputBufferBytes: (long)sms * 64 * 1024,
         OutputBufferBytes: (long)sms * 64 * 1024, bandwidthGBs, Fp32Energy, ZeroSkipEfficiency: 0);
 
+    /// <summary>The dLAC presets, then one per GPU of <see cref="GpuTarget.Known"/> (its SMs, clock and bandwidth).</summary>
     public static IReadOnlyList<AcceleratorConfig> All { get; } =
     [
         Dlac,
         DlacFp16,
-        Gpu("h100", 132, 1755, 3350),
-        Gpu("h200", 132, 1755, 4800),
-        Gpu("a100", 108, 1410, 2039),
-        Gpu("l4", 58, 2040, 300),
-        Gpu("rtx4090", 128, 2520, 1008),
+        .. GpuTarget.Known.Select(t => Gpu(t.Name, t.SmCount, t.ClockMhz!.Value, t.DramBandwidthGBs!.Value)),
     ];
 
     public static AcceleratorConfig? Find(string name) =>

@@ -1,7 +1,7 @@
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
 using DnnC.Compiler.Lowering;
-using DnnC.Compiler.Targets;
+using DnnC.Runtime.Targets;
 using DnnC.Runtime.Plan;
 
 namespace DnnC.Compiler.Tests.Lowering;

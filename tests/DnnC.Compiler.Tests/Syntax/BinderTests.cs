@@ -138,8 +138,20 @@ public class BinderTests
     public void CompileSectionMapsOntoCompileOptions()
     {
         var graph = Dsl.LoadOk(Dsl.Model(
-            "compile { target: [h100, l4, sm_75], precision: fp16, sparsity: 2:4, weight_bits: 16, tail: prune }\n  y = x"));
-        Assert.Equal(new CompileOptions(["sm_90", "sm_89", "sm_75"], Precision.Fp16, SparsityMode.TwoFour, 16, TailMode.Prune), graph.Options);
+            "compile { target: [h100, l4, sm_86], precision: fp16, sparsity: 2:4, weight_bits: 16, tail: prune }\n  y = x"));
+        Assert.Equal(new CompileOptions(["sm_90", "sm_89", "sm_86"], Precision.Fp16, SparsityMode.TwoFour, 16, TailMode.Prune), graph.Options);
+    }
+
+    [Theory]
+    [InlineData("sm_75")]
+    [InlineData("sm_100")]
+    [InlineData("t4")]
+    public void TargetsOutsideTheTableAreRefusedAsOnTheCommandLine(string target)
+    {
+        // The DSL and --target take the same words, from GpuTarget: what NVRTC 11.8 builds DnnC's kernels for.
+        var error = Assert.Single(Dsl.LoadErrors(Dsl.Model($"compile {{ target: {target} }}\n  y = x")));
+        Assert.Contains("a100, h100, h200, l4, rtx4090, sm_80, sm_86, sm_87, sm_89, sm_90", error.Help ?? error.Message);
+        Assert.Null(DnnC.Runtime.Targets.GpuTarget.ArchOf(target));
     }
 
     [Theory]

@@ -2,7 +2,7 @@ using DnnC.Compiler.Build;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.Lowering;
 using DnnC.Compiler.Syntax;
-using DnnC.Compiler.Targets;
+using DnnC.Runtime.Targets;
 using DnnC.Compiler.Text;
 using DnnC.Runtime.Cuda;
 using DnnC.Runtime.Plan;

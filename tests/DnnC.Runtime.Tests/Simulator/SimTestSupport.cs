@@ -3,7 +3,7 @@ using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
 using DnnC.Compiler.Lowering;
 using DnnC.Compiler.Syntax;
-using DnnC.Compiler.Targets;
+using DnnC.Runtime.Targets;
 using DnnC.Compiler.Text;
 using DnnC.Runtime;
 using DnnC.Runtime.Plan;

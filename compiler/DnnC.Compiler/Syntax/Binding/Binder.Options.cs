@@ -2,17 +2,12 @@ using System.Text.RegularExpressions;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
 using DnnC.Runtime;
+using DnnC.Runtime.Targets;
 
 namespace DnnC.Compiler.Syntax.Binding;
 
 internal sealed partial class Binder
 {
-    /// <summary>GPU names accepted by <c>target:</c>, as on the command line.</summary>
-    public static readonly IReadOnlyDictionary<string, string> TargetArchitectures = new Dictionary<string, string>
-    {
-        ["h100"] = "sm_90", ["h200"] = "sm_90", ["a100"] = "sm_80", ["l4"] = "sm_89", ["rtx4090"] = "sm_89",
-    };
-
     private static readonly string[] CompileKeys = ["target", "precision", "sparsity", "weight_bits", "tail"];
     private static readonly string[] AnnotationNames = ["fp16", "fp32", "sparse", "bits"];
 
@@ -100,7 +95,10 @@ internal sealed partial class Binder
         return unchanged;
     }
 
-    /// <summary><c>target: h100</c> or <c>target: [h100, sm_80]</c>: GPU names or literal sm_XX architectures.</summary>
+    /// <summary>
+    /// <c>target: h100</c> or <c>target: [h100, sm_80]</c>: the GPU names and architectures of
+    /// <see cref="GpuTarget"/>, the same words the CLI's --target takes.
+    /// </summary>
     private CompileOptions BindTargets(CompileEntrySyntax entry, CompileOptions unchanged)
     {
         var items = entry.Value is ListSyntax list ? list.Items.ToList() : [entry.Value];
@@ -109,18 +107,14 @@ internal sealed partial class Binder
         foreach (var item in items)
         {
             string text = DslFormatter.FormatExpr(item);
-            if (TargetArchitectures.TryGetValue(text, out var arch)) targets.Add(arch);
-            else if (item is NameSyntax && SmArchitecture().IsMatch(text)) targets.Add(text);
+            if (item is NameSyntax && GpuTarget.ArchOf(text) is { } arch) targets.Add(arch);
             else
             {
-                Report(Diag.InvalidCompileValue(At(item.Span), "target", text,
-                    string.Join(", ", TargetArchitectures.Keys) + " or sm_XX", Diag.Suggest(text, TargetArchitectures.Keys)));
+                var words = GpuTarget.Known.Select(t => t.Name).Concat(GpuTarget.SupportedArchs).ToList();
+                Report(Diag.InvalidCompileValue(At(item.Span), "target", text, string.Join(", ", words), Diag.Suggest(text, words)));
                 ok = false;
             }
         }
         return ok ? unchanged with { Targets = targets.Distinct().ToEquatableArray() } : unchanged;
     }
-
-    [GeneratedRegex(@"^sm_[0-9]{2,3}a?$")]
-    private static partial Regex SmArchitecture();
 }

@@ -3,7 +3,7 @@ using DnnC.Compiler.CodeGen;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.Lowering;
 using DnnC.Compiler.Reference;
-using DnnC.Compiler.Targets;
+using DnnC.Runtime.Targets;
 using DnnC.Runtime.Cuda;
 using DnnC.Runtime.Plan;
 using DnnC.TestCases;

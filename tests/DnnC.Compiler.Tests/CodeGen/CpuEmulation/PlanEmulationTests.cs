@@ -4,7 +4,7 @@ using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
 using DnnC.Compiler.Lowering;
 using DnnC.Compiler.Reference;
-using DnnC.Compiler.Targets;
+using DnnC.Runtime.Targets;
 using DnnC.Compiler.Tests.TestSupport;
 using DnnC.Runtime;
 using Xunit.Abstractions;
