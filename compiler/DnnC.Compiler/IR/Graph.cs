@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using DnnC.Compiler.Text;
 using DnnC.Runtime;
 using DnnC.Runtime.Numerics;
+using DnnC.Runtime.Plan;
 
 namespace DnnC.Compiler.IR;
 
@@ -20,6 +21,13 @@ public sealed record Node(
 {
     public Node(string name, Op op, EquatableArray<string> inputs, TensorType type, SourceLocation? location = null, LayerOptions? options = null)
         : this(name, op, inputs, type, options ?? LayerOptions.Inherit, location ?? SourceLocation.None, EquatableArray.Create(name)) { }
+
+    /// <summary>
+    /// The numerics the passes decided for this node (storage, weight encoding, math mode), beside
+    /// the user's request in <see cref="Options"/>; lowering copies it into the node's kernel.
+    /// GraphVerifier holds the legality rules.
+    /// </summary>
+    public PlanNumerics Numerics { get; init; } = PlanNumerics.Fp32Dense;
 }
 
 /// <summary>

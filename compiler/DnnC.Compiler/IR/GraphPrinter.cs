@@ -23,6 +23,7 @@ public static class GraphPrinter
             if (attrs.Count > 0) sb.Append(" {").Append(string.Join(", ", attrs.Select(a => $"{a.Key}={a.Value}"))).Append('}');
             sb.Append('(').Append(string.Join(", ", node.Inputs.Select(i => "%" + i))).Append(") : ").Append(node.Type);
             if (node.Options != LayerOptions.Inherit) sb.Append(" ").Append(FormatOptions(node.Options));
+            if (!node.Numerics.IsFp32Dense) sb.Append(" numerics(").Append(node.Numerics).Append(')');
             if (node.Layers.Count > 1 || (node.Layers.Count == 1 && node.Layers[0] != node.Name))
                 sb.Append("  # layers: ").Append(string.Join(", ", node.Layers));
             sb.Append('\n');

@@ -2,7 +2,8 @@ namespace DnnC.Compiler.IR;
 
 /// <summary>
 /// Checks the invariants every pass must keep: unique names, topological order, arities, types
-/// that match a fresh shape inference, constants present in the weight table, live outputs.
+/// that match a fresh shape inference, constants present in the weight table, live outputs, and
+/// the legality of each node's numerics (NumericsRules).
 /// </summary>
 public static class GraphVerifier
 {
@@ -33,6 +34,7 @@ public static class GraphVerifier
                 else if (!graph.Weights[c.Key].Shape.SequenceEqual(c.Type.Shape))
                     errors.Add($"constant '{node.Name}' is typed {c.Type} but weight '{c.Key}' is {graph.Weights[c.Key].ShapeText}");
             }
+            errors.AddRange(NumericsRules.Check(graph, node, defined));
             if (!defined.TryAdd(node.Name, node.Type)) errors.Add($"duplicate value name '{node.Name}'");
         }
 

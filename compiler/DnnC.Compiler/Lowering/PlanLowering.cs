@@ -54,7 +54,8 @@ public static class PlanLowering
             var args = new List<int> { output };
             args.AddRange(node.Inputs.Select(i => ids[i]));
             string name = $"k{kernels.Count}_{spec.Template}";
-            kernels.Add(new PlanKernel(name, spec, args.ToEquatableArray(), node.Layers, KernelTemplates.Launch(spec)));
+            // The node's numerics, decided by the passes and checked by the verifier, become the kernel's.
+            kernels.Add(new PlanKernel(name, spec, args.ToEquatableArray(), node.Layers, KernelTemplates.Launch(spec), node.Numerics));
         }
         if (diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
 

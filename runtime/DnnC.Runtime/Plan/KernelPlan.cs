@@ -94,6 +94,8 @@ public sealed record PlanKernel(
     {
         if (numerics.Encoding != WeightEncoding.Dense && spec is not (ConvSpec or GemmSpec))
             throw new ArgumentException($"a {spec.Template} kernel has no weight operand to encode as {numerics.Encoding}");
+        if (numerics.Math != MathMode.Fp32Simt && spec is not (ConvSpec or GemmSpec))
+            throw new ArgumentException($"a {spec.Template} kernel has no matrix product for {numerics.Math}");
         return numerics;
     }
 }
