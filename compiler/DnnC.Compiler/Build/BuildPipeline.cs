@@ -20,6 +20,7 @@ public sealed record BuildResult(
     string CudaSource,
     IReadOnlyList<CompiledArch> Binaries,
     IReadOnlyList<PassReport> Passes,
+    IReadOnlyList<LayerReport> Layers,
     IReadOnlyList<Diagnostic> Warnings);
 
 /// <summary>
@@ -34,11 +35,12 @@ public static class BuildPipeline
         IReadOnlyDictionary<string, int[]>? inputShapes = null) =>
         ModelFrontDoor.Load(modelPath, overrides, GivenInputs.WithShapes(inputShapes), diagnostics).Graph;
 
-    public static (Graph Graph, IReadOnlyList<PassReport> Reports) Optimize(Graph graph, Action<string, Graph>? afterPass = null, StepTimes? times = null)
+    public static (Graph Graph, PassReports Reports) Optimize(Graph graph, Action<string, Graph>? afterPass = null, StepTimes? times = null)
     {
-        var context = new PassContext();
+        var context = new PassContext(graph.Options, GpuTarget.ForArch(graph.Options.Targets[0]));
         var manager = new PassManager(DefaultPipeline.Create()) { AfterPass = afterPass, Times = times ?? new StepTimes() };
-        return (manager.Run(graph, context), context.Reports);
+        var optimized = manager.Run(graph, context);
+        return (optimized, new PassReports(context.Reports, context.Layers));
     }
 
     /// <summary>
@@ -79,7 +81,7 @@ public static class BuildPipeline
             throw new CompilationFailedException(diagnostics.Items);
         }
         var binaries = times.Time("compile (NVRTC or cache), all architectures", () => CompileAll(cuda, source.Options.Targets.Distinct(), plan, diagnostics));
-        return new BuildResult(source, optimized, plan, cuda, binaries, reports, diagnostics.Items.Where(d => !d.IsError).ToList());
+        return new BuildResult(source, optimized, plan, cuda, binaries, reports.Passes, reports.Layers, diagnostics.Items.Where(d => !d.IsError).ToList());
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DnnC.Compiler.IR;
+using DnnC.Compiler.Passes;
 using DnnC.Runtime.Numerics;
 using DnnC.Runtime.Plan;
 
@@ -96,6 +97,15 @@ public static class BuildReport
                 ["pass"] = p.Pass,
                 ["summary"] = p.Summary,
                 ["details"] = new JsonArray(p.Details.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
+            }).ToArray()),
+            // Per layer, what each pass decided and why (and what it measured).
+            ["layers"] = new JsonArray(result.Layers.Select(l => (JsonNode)new JsonObject
+            {
+                ["layer"] = l.Layer,
+                ["pass"] = l.Pass,
+                ["decision"] = l.Decision,
+                ["reason"] = l.Reason,
+                ["metrics"] = new JsonObject(l.Metrics.Select(m => KeyValuePair.Create(m.Name, (JsonNode?)JsonValue.Create(m.Value)))),
             }).ToArray()),
             ["warnings"] = new JsonArray(result.Warnings.Select(w => (JsonNode)JsonValue.Create($"{w.Code}: {w.Message}")!).ToArray()),
         };

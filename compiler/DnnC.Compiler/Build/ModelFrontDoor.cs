@@ -2,6 +2,7 @@ using System.Globalization;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
 using DnnC.Compiler.Onnx;
+using DnnC.Compiler.Passes;
 using DnnC.Compiler.Tensors;
 using DnnC.Runtime;
 using DnnC.Runtime.Numerics;

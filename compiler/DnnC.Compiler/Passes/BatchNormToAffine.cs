@@ -36,6 +36,7 @@ public sealed class BatchNormToAffine : IPass
             var op = new PointwiseOp([new BinaryStep(BinaryKind.Mul, 1), new BinaryStep(BinaryKind.Add, 2)]);
             editor.Replace(bn, bn with { Op = op, Inputs = EquatableArray.Create(bn.Inputs[0], sName, tName) });
             rewritten.Add(bn.Name);
+            context.Layer(Name, bn.Name, "rewritten", "no conv or dense to fold into: a per-channel multiply and add, for elementwise fusion");
         }
         context.Report(Name, $"rewrote {rewritten.Count} batchnorm(s) as scale and shift", rewritten);
         return editor.Build();

@@ -21,11 +21,23 @@ public sealed class FoldBatchNorm : IPass
         foreach (var bn in graph.Nodes.Where(n => n.Op is BatchNormOp).ToList())
         {
             var producer = editor.Producer(bn.Inputs[0]);
-            if (producer is null || !IsFoldable(producer) || !editor.HasSingleUse(producer.Name, out _)) continue;
+            string? kept = producer is null ? "its input is not computed by a node (a graph input)"
+                : !IsFoldable(producer) ? $"its input comes from {producer.Op.Mnemonic} '{producer.Name}', not a conv or dense"
+                : !editor.HasSingleUse(producer.Name, out _) ? $"'{producer.Name}' has other users, which need its unfolded output"
+                : null;
+            if (kept is not null)
+            {
+                context.Layer(Name, bn.Name, "kept", kept);
+                continue;
+            }
             var param = bn.Inputs.Skip(1).Select(editor.ConstantValue).ToList();
-            var weights = editor.ConstantValue(producer.Inputs[1]);
+            var weights = editor.ConstantValue(producer!.Inputs[1]);
             var bias = HasBias(producer.Op) ? editor.ConstantValue(producer.Inputs[2]) : null;
-            if (param.Any(p => p is null) || weights is null || (HasBias(producer.Op) && bias is null)) continue;
+            if (param.Any(p => p is null) || weights is null || (HasBias(producer.Op) && bias is null))
+            {
+                context.Layer(Name, bn.Name, "kept", "its statistics or the conv's weights are not constants");
+                continue;
+            }
 
             var (newWeights, newBias) = Fold(weights, bias, param[0]!, param[1]!, param[2]!, param[3]!, ((BatchNormOp)bn.Op).Epsilon);
             string w = editor.InsertConstant(bn.Name + ".folded_weight", newWeights, producer);
@@ -49,6 +61,7 @@ public sealed class FoldBatchNorm : IPass
             editor.Remove(producer);
             editor.Replace(bn, merged);
             folded.Add($"{bn.Name} into {producer.Name}");
+            context.Layer(Name, bn.Name, "folded", $"into {producer.Op.Mnemonic} '{producer.Name}' (weights and bias rescaled in float64)");
         }
         context.Report(Name, $"folded {folded.Count} batchnorm(s)", folded);
         return editor.Build();

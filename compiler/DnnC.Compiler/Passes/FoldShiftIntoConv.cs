@@ -29,6 +29,7 @@ public sealed class FoldShiftIntoConv : IPass
                 var inputs = conv.Inputs.Select((v, i) => i == 0 ? shift.Inputs[0] : v).ToEquatableArray();
                 editor.Replace(conv, conv with { Op = op, Inputs = inputs, Layers = shift.Layers.Concat(conv.Layers).ToEquatableArray() });
                 folded.Add($"{shift.Name} into {conv.Name}");
+                context.Layer(Name, shift.Name, "folded", $"into the operand load of 1x1 conv '{conv.Name}' (an address offset, REFERENCE §5)");
             }
         }
         context.Report(Name, $"folded {folded.Count} shift(s) into 1x1 convolutions", folded);

@@ -43,6 +43,7 @@ public sealed class FuseEpilogues : IPass
                     Options = producer.Options,
                 });
                 fused.Add($"{consumer.Name} ({consumer.Op.Mnemonic}) into {producer.Name}");
+                context.Layer(Name, consumer.Name, "fused", $"{consumer.Op.Mnemonic} into the epilogue of {producer.Op.Mnemonic} '{producer.Name}'");
                 changed = true;
                 break;
             }

@@ -4,8 +4,9 @@ using DnnC.Compiler.IR;
 namespace DnnC.Compiler.Passes;
 
 /// <summary>
-/// Runs passes in order, checks each one's requirements, and verifies the IR after every pass so
-/// that a broken pass is named at once instead of surfacing as a wrong kernel later.
+/// Runs passes in order, checks each one's requirements, and verifies the IR after every pass, and
+/// that every fact established so far still holds of it (GraphFactChecks), so that a broken pass is
+/// named at once instead of surfacing as a wrong kernel later.
 /// </summary>
 public sealed class PassManager(IReadOnlyList<IPass> passes)
 {
@@ -36,6 +37,12 @@ public sealed class PassManager(IReadOnlyList<IPass> passes)
                 throw new CompilationFailedException(context.Diagnostics.Items);
             }
             facts |= pass.Establishes;
+            var broken = GraphFactChecks.Violations(facts, graph).ToList();
+            if (broken.Count > 0)
+            {
+                context.Diagnostics.Add(Diag.InvalidIrAfterPass(pass.Name, string.Join("; ", broken)));
+                throw new CompilationFailedException(context.Diagnostics.Items);
+            }
             AfterPass?.Invoke(pass.Name, graph);
         }
         return graph;

@@ -2,7 +2,7 @@ using DnnC.Compiler.IR;
 using DnnC.Runtime;
 using DnnC.Runtime.Numerics;
 
-namespace DnnC.Compiler.Build;
+namespace DnnC.Compiler.Passes;
 
 /// <summary>
 /// <c>--seed N</c>: values for the inputs given no file, drawn from one generator in the graph's
