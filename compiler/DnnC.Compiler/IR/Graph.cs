@@ -62,9 +62,11 @@ public sealed record FixedInput(string Name, int Position, FixedInputKind Kind, 
 
 /// <summary>
 /// Named weights. Tensors are shared, never mutated: a pass that changes a weight adds a new
-/// entry under a new key.
+/// entry under a new key. Two tables are equal when they hold the same keys with the same shapes
+/// and values, so a graph record compares structurally, weights included (reading a deferred
+/// tensor's values computes them; only tests compare graphs).
 /// </summary>
-public sealed class WeightTable
+public sealed class WeightTable : IEquatable<WeightTable>
 {
     public static readonly WeightTable Empty = new(ImmutableDictionary<string, HostTensor>.Empty);
 
@@ -76,6 +78,23 @@ public sealed class WeightTable
     public bool Contains(string key) => Items.ContainsKey(key);
     public WeightTable With(string key, HostTensor tensor) => new(Items.SetItem(key, tensor));
     public WeightTable Without(IEnumerable<string> keys) => new(Items.RemoveRange(keys));
+
+    public bool Equals(WeightTable? other) =>
+        other is not null && (ReferenceEquals(this, other) || Items.Count == other.Items.Count && Items.All(entry =>
+            other.Items.TryGetValue(entry.Key, out var tensor) && SameTensor(entry.Value, tensor)));
+
+    public override bool Equals(object? obj) => obj is WeightTable other && Equals(other);
+
+    /// <summary>From the keys alone: equal tables have equal keys.</summary>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var key in Items.Keys.Order(StringComparer.Ordinal)) hash.Add(key);
+        return hash.ToHashCode();
+    }
+
+    private static bool SameTensor(HostTensor a, HostTensor b) =>
+        ReferenceEquals(a, b) || a.Shape.SequenceEqual(b.Shape) && a.Data.AsSpan().SequenceEqual(b.Data);
 }
 
 /// <summary>The immutable graph IR. Nodes are kept in topological order.</summary>
