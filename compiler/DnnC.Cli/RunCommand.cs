@@ -31,9 +31,9 @@ public static class RunCommand
         var backend = Backend();
         var outputDir = new Option<string>("--output-dir") { Description = "where output_<i>.pb go (default: current directory)", DefaultValueFactory = _ => "." };
         var noGraph = new Option<bool>("--no-graph") { Description = "cuda: launch kernels one by one, waiting for each, instead of replaying a CUDA graph (debugging)" };
-        var bench = new Option<int?>("--bench") { Description = "N: after the run, time N more executions and print one 'bench' line (cuda: CUDA-event-timed graph replays)" };
+        var bench = new Option<int?>("--bench") { Description = "N: after the run, take N timed samples and print one 'bench' line (cuda: each sample is K graph replays between one pair of CUDA events, after at least 200 ms of warm-up)" };
         var warmup = new Option<int>("--warmup") { Description = "untimed executions before --bench's timed ones", DefaultValueFactory = _ => 10 };
-        var seed = new Option<int?>("--seed") { Description = "N: fill every input not given as a file with seeded random values, uniform in [-1, 1)" };
+        var seed = new Option<int?>("--seed") { Description = "N: fill every input not given as a file with seeded values (floats uniform in [-1, 1), integers in [0, 4), bools 0 or 1)" };
         var shared = new SharedOptions();
         var command = new Command("run", "execute a model on input tensors") { model, inputs, values, backend, outputDir, noGraph, bench, warmup, seed };
         shared.AddTo(command);

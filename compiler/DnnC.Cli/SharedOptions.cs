@@ -9,7 +9,11 @@ namespace DnnC.Cli;
 /// <summary>The pass options shared by build, run and check; they map one-to-one onto the DSL's compile section.</summary>
 public sealed class SharedOptions
 {
-    public Option<string[]> Target { get; } = new("--target") { Description = "h100|h200|a100|l4|rtx4090|sm_XX (repeatable; default sm_80 and sm_90)", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Target { get; } = new("--target")
+    {
+        Description = string.Join("|", GpuTarget.Known.Select(t => t.Name).Concat(GpuTarget.SupportedArchs)) + " (repeatable; default sm_80 and sm_90)",
+        AllowMultipleArgumentsPerToken = false,
+    };
     public Option<string?> Precision { get; } = new Option<string?>("--precision") { Description = "fp32|fp16" }.AcceptOnlyFromAmong("fp32", "fp16");
     public Option<string?> Sparsity { get; } = new Option<string?>("--sparsity") { Description = "none|2:4" }.AcceptOnlyFromAmong("none", "2:4");
     public Option<string?> WeightBits { get; } = new Option<string?>("--weight-bits") { Description = "32|16|2" }.AcceptOnlyFromAmong("32", "16", "2");
