@@ -67,11 +67,9 @@ internal static class ElemTypes
         Float8E4M3FN = 17, Float8E4M3FNUZ = 18, Float8E5M2 = 19, Float8E5M2FNUZ = 20, UInt4 = 21, Int4 = 22,
         Float4E2M1 = 23, Float8E8M0 = 24, UInt2 = 25, Int2 = 26;
 
-    public static bool IsFloat(int t) => t is Float or Float16 or Double or BFloat16
-        or Float8E4M3FN or Float8E4M3FNUZ or Float8E5M2 or Float8E5M2FNUZ or Float4E2M1 or Float8E8M0;
-    public static bool IsInteger(int t) => t is UInt8 or Int8 or UInt16 or Int16 or Int32 or Int64 or UInt32 or UInt64
-        or UInt4 or Int4 or UInt2 or Int2;
-    public static bool IsSupported(int t) => IsFloat(t) || IsInteger(t) || t == Bool;
+    public static bool IsFloat(int t) => ElementTypes.IsFloat((ElementType)t);
+    public static bool IsSupported(int t) => ElementTypes.IsNumeric((ElementType)t);
+    public static bool IsInteger(int t) => IsSupported(t) && !IsFloat(t) && t != Bool;
 
     public static string Name(int t) => ElementTypes.Name((ElementType)t);
 
