@@ -14,12 +14,13 @@ namespace DnnC.Cli;
 /// </summary>
 public static class CudaBackend
 {
-    /// <summary>Opens GPU 0, or says in words why CUDA cannot be used here.</summary>
-    public static bool TryOpen(out CudaDevice? device, out string reason)
+    /// <summary>Opens GPU 0, or says in words why CUDA cannot be used here. A run that <paramref name="compiles"/> needs NVRTC too;
+    /// a build package's run loads its cubins (or PTX) and needs only the driver.</summary>
+    public static bool TryOpen(out CudaDevice? device, out string reason, bool compiles = true)
     {
         device = null;
         if (!CudaDevice.TryOpen(0, out var opened, out reason)) return false;
-        if (!Nvrtc.IsAvailable(out string nvrtc))
+        if (compiles && !Nvrtc.IsAvailable(out string nvrtc))
         {
             opened!.Dispose();
             reason = $"a GPU is present but NVRTC is not: {nvrtc}";
@@ -30,11 +31,11 @@ public static class CudaBackend
     }
 
     /// <summary>Opens GPU 0 or ends the command with DNN8001 (no driver) or DNN5001 (no NVRTC).</summary>
-    public static CudaDevice Open()
+    public static CudaDevice Open(bool compiles = true)
     {
         if (!CudaDevice.TryOpen(0, out var device, out string reason))
             throw new CompilationFailedException([Diag.CudaUnavailable(reason)]);
-        if (!Nvrtc.IsAvailable(out string nvrtc))
+        if (compiles && !Nvrtc.IsAvailable(out string nvrtc))
         {
             device!.Dispose();
             throw new CompilationFailedException([Diag.NvrtcUnavailable(nvrtc)]);
@@ -64,9 +65,19 @@ public static class CudaBackend
         var build = BuildPipeline.Build(forDevice, diagnostics);
         var binary = build.Binaries.Single();
         var cubins = new Dictionary<string, byte[]> { [binary.Arch] = binary.Cubin };
-        var model = CudaModel.Load(device, build.Plan, cubins, binary.Ptx, build.Optimized.Weights.Items, useGraph, ptxArch: binary.Arch);
+        var model = CudaModel.Load(device, build.Plan, cubins, binary.Ptx, build.Weights, useGraph, ptxArch: binary.Arch);
         Console.Error.WriteLine($"dnnc: cuda: {Describe(device.Info)}; loaded {model.Image}, {build.Plan.Kernels.Count} kernel(s), " +
                                 $"arena {build.Plan.ActivationArenaBytes} bytes, {(useGraph ? "CUDA graph" : "one launch at a time")}");
+        return model;
+    }
+
+    /// <summary>Loads a build package's plan with its own cubins (or its PTX on a newer GPU); nothing is compiled.</summary>
+    public static CudaModel Load(CudaDevice device, Runtime.Package.PlanPackage package, bool useGraph)
+    {
+        var cubins = package.Cubins.ToDictionary(c => c.Arch, c => c.Image);
+        var model = CudaModel.Load(device, package.Plan, cubins, package.Ptx, package.Weights, useGraph, ptxArch: package.PtxArch);
+        Console.Error.WriteLine($"dnnc: cuda: {Describe(device.Info)}; loaded {model.Image} from the build, {package.Plan.Kernels.Count} kernel(s), " +
+                                $"arena {package.Plan.ActivationArenaBytes} bytes, {(useGraph ? "CUDA graph" : "one launch at a time")}");
         return model;
     }
 

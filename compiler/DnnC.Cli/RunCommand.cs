@@ -21,7 +21,7 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var model = ModelArgument.Create("a .dnn or .onnx model");
+        var model = ModelArgument.Create("a .dnn or .onnx model, or a build (the directory `dnnc build -o` wrote, or its plan.dnnpkg)");
         var inputs = new Option<string[]>("--input")
         {
             Description = "[NAME=]FILE: an input tensor (.pb TensorProto or .npy, any numeric element type); unnamed inputs bind in the model's input order; " +
@@ -44,13 +44,21 @@ public static class RunCommand
             if (timing.Iterations is < 1) throw new UsageException($"--bench takes a positive number of iterations, not {timing.Iterations}");
             if (timing.Warmup < 0) throw new UsageException($"--warmup takes zero or more iterations, not {timing.Warmup}");
             var (shapes, files) = RunInputs.Split(parse.GetValue(inputs) ?? []);
+            var given = new GivenInputs(files, shapes, parse.GetValue(values) ?? []);
+            if (ModelFrontDoor.IsPackage(parse.GetValue(model)!))
+            {
+                // A build: its kernels are compiled, so the default is the GPU when there is one, else the simulator.
+                var requested = parse.GetResult(backend) is { Implicit: false } ? parse.GetValue(backend)! : "auto";
+                return PackageRun.Run(parse.GetValue(model)!, overrides, given, requested, parse.GetValue(seed), !parse.GetValue(noGraph), timing,
+                    parse.GetValue(outputDir)!);
+            }
 
             CudaDevice? device = null;
             try
             {
                 string chosen = Choose(parse.GetValue(backend)!, out device);
                 var diagnostics = new DiagnosticBag();
-                var loaded = ModelFrontDoor.Load(parse.GetValue(model)!, overrides, new GivenInputs(files, shapes, parse.GetValue(values) ?? []), diagnostics);
+                var loaded = ModelFrontDoor.Load(parse.GetValue(model)!, overrides, given, diagnostics);
                 var graph = loaded.Graph;
                 var feeds = ModelFrontDoor.Feeds(loaded, parse.GetValue(seed), diagnostics);
                 if (chosen == OnnxRuntimeBackend.Name)
@@ -80,7 +88,7 @@ public static class RunCommand
         new Option<string>("--backend")
         {
             Description = "reference|sim|cuda|auto|onnxruntime (auto: cuda when a GPU and driver are present, else sim; " +
-                          "onnxruntime: ONNX Runtime on the CPU, for comparison)",
+                          "onnxruntime: ONNX Runtime on the CPU, for comparison; a build runs on sim or cuda, by default auto)",
             DefaultValueFactory = _ => "reference",
         }.AcceptOnlyFromAmong("reference", "sim", "cuda", "auto", OnnxRuntimeBackend.Name);
 
@@ -94,16 +102,16 @@ public static class RunCommand
     };
 
     /// <summary>Resolves auto and opens the GPU for cuda; auto says on stderr what it chose and why.</summary>
-    internal static string Choose(string requested, out CudaDevice? device)
+    internal static string Choose(string requested, out CudaDevice? device, bool compiles = true)
     {
         device = null;
         if (requested == "cuda")
         {
-            device = CudaBackend.Open();
+            device = CudaBackend.Open(compiles);
             return "cuda";
         }
         if (requested != "auto") return requested;
-        if (CudaBackend.TryOpen(out device, out string reason))
+        if (CudaBackend.TryOpen(out device, out string reason, compiles))
         {
             Console.Error.WriteLine($"dnnc: --backend auto chose 'cuda': {CudaBackend.Describe(device!.Info)}");
             return "cuda";
@@ -123,12 +131,12 @@ public static class RunCommand
     private static (IReadOnlyDictionary<string, HostTensor>, CudaTiming?) RunOnSimulator(Graph graph,
         IReadOnlyDictionary<string, HostTensor> feeds, BenchRequest timing, DiagnosticBag diagnostics)
     {
-        var (optimized, plan) = SimulatorBackend.Lower(graph, diagnostics);
-        return RunOnHost(() => PlanSimulator.Run(plan, optimized.Weights.Items, feeds), timing);
+        var lowered = SimulatorBackend.Lower(graph, diagnostics);
+        return RunOnHost(() => PlanSimulator.Run(lowered.Plan, lowered.Weights, feeds), timing);
     }
 
     /// <summary>Runs once for the outputs; with --bench, times further runs with a stopwatch.</summary>
-    private static (IReadOnlyDictionary<string, HostTensor>, CudaTiming?) RunOnHost(Func<IReadOnlyDictionary<string, HostTensor>> run, BenchRequest timing)
+    internal static (IReadOnlyDictionary<string, HostTensor>, CudaTiming?) RunOnHost(Func<IReadOnlyDictionary<string, HostTensor>> run, BenchRequest timing)
     {
         var results = run();
         if (timing.Iterations is not int n) return (results, null);
@@ -149,7 +157,7 @@ public static class RunCommand
     }
 
     /// <summary>Writes every output (already in the element type the model declares), all or nothing.</summary>
-    private static void WriteOutputs(IReadOnlyList<(string Name, TypedTensor Tensor)> outputs, string directory)
+    internal static void WriteOutputs(IReadOnlyList<(string Name, TypedTensor Tensor)> outputs, string directory)
     {
         // All outputs are written to a staging directory first and moved into place together.
         Directory.CreateDirectory(directory);

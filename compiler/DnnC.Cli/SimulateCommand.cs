@@ -21,7 +21,7 @@ public static class SimulateCommand
 {
     public static Command Create()
     {
-        var model = ModelArgument.Create("a .dnn or .onnx model");
+        var model = ModelArgument.Create("a .dnn or .onnx model, or a build (the directory `dnnc build -o` wrote, or its plan.dnnpkg)");
         var accelerator = new Option<string>("--accelerator")
         {
             Description = $"accelerator description: a JSON file or a preset ({string.Join(", ", AcceleratorPresets.All.Select(p => p.Name))})",
@@ -43,12 +43,10 @@ public static class SimulateCommand
             var diagnostics = new DiagnosticBag();
             var given = parse.GetValue(inputs) ?? [];
             var (shapes, files) = RunInputs.Split(given);
-            var loaded = ModelFrontDoor.Load(parse.GetValue(model)!, overrides, new GivenInputs(files, shapes, parse.GetValue(values) ?? []), diagnostics);
-            var graph = loaded.Graph;
-            // Without files, every input is seeded (seed 0), so a report is reproducible.
-            var feeds = ModelFrontDoor.Feeds(loaded, files.Length == 0 ? 0 : null, diagnostics);
-            var (optimized, plan) = SimulatorBackend.Lower(graph, diagnostics);
-            var result = PlanSimulator.Simulate(plan, optimized.Weights.Items, feeds, config);
+            var givenInputs = new GivenInputs(files, shapes, parse.GetValue(values) ?? []);
+            var result = ModelFrontDoor.IsPackage(parse.GetValue(model)!)
+                ? PackageRun.Simulate(parse.GetValue(model)!, overrides, givenInputs, config, diagnostics)
+                : SimulateModel(parse.GetValue(model)!, overrides, givenInputs, config, diagnostics);
             string directory = parse.GetValue(output)!;
             try
             {
@@ -63,6 +61,15 @@ public static class SimulateCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static SimulationResult SimulateModel(string path, CompileOverrides overrides, GivenInputs given, AcceleratorConfig config, DiagnosticBag diagnostics)
+    {
+        var loaded = ModelFrontDoor.Load(path, overrides, given, diagnostics);
+        // Without files, every input is seeded (seed 0), so a report is reproducible.
+        var feeds = ModelFrontDoor.Feeds(loaded, given.Files.Count == 0 ? 0 : null, diagnostics);
+        var lowered = SimulatorBackend.Lower(loaded.Graph, diagnostics);
+        return PlanSimulator.Simulate(lowered.Plan, lowered.Weights, feeds, config);
     }
 
     private static void PrintSummary(SimulationReport report, string directory, bool seeded)

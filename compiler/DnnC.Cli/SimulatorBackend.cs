@@ -12,7 +12,7 @@ namespace DnnC.Cli;
 public static class SimulatorBackend
 {
     /// <summary>Optimizes and lowers exactly as <c>dnnc build</c> does, for the model's first target.</summary>
-    public static (Graph Optimized, KernelPlan Plan) Lower(Graph source, DiagnosticBag diagnostics) =>
+    public static LoweredModel Lower(Graph source, DiagnosticBag diagnostics) =>
         BuildPipeline.Lower(source, diagnostics);
 
     /// <summary>A preset name or a JSON file; every problem in the file becomes a diagnostic naming its field.</summary>

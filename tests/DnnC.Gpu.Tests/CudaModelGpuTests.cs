@@ -27,7 +27,7 @@ public class CudaModelGpuTests
                 var expected = ReferenceExecutor.Run(result.Source, inputs);
                 foreach (bool graph in new[] { true, false })
                 {
-                    using var model = CudaModel.Load(device, result.Plan, cubins, null, result.Optimized.Weights.Items, useGraph: graph);
+                    using var model = CudaModel.Load(device, result.Plan, cubins, null, result.Weights, useGraph: graph);
                     var actual = model.Run(inputs);
                     actual = model.Run(inputs); // the second run replays the captured graph
                     foreach (var o in result.Source.Outputs)

@@ -45,11 +45,11 @@ public class CudaModelSimulatorGpuTests
             {
                 var result = BuildFor(device!, name);
                 var inputs = RandomInputs(result.Source, 17);
-                var simulated = PlanSimulator.Run(result.Plan, result.Optimized.Weights.Items, inputs);
+                var simulated = PlanSimulator.Run(result.Plan, result.Weights, inputs);
                 var cubins = result.Binaries.ToDictionary(b => b.Arch, b => b.Cubin);
                 foreach (bool graph in new[] { true, false })
                 {
-                    using var model = CudaModel.Load(device!, result.Plan, cubins, null, result.Optimized.Weights.Items, useGraph: graph);
+                    using var model = CudaModel.Load(device!, result.Plan, cubins, null, result.Weights, useGraph: graph);
                     var first = model.Run(inputs);
                     var replayed = model.Run(inputs); // with a graph, the second run replays it
                     foreach (var output in result.Plan.Outputs)
@@ -72,8 +72,8 @@ public class CudaModelSimulatorGpuTests
             var result = BuildFor(device!, "resnet_block");
             var binary = result.Binaries.Single();
             var inputs = RandomInputs(result.Source, 5);
-            using var fromCubin = CudaModel.Load(device!, result.Plan, new Dictionary<string, byte[]> { [binary.Arch] = binary.Cubin }, null, result.Optimized.Weights.Items);
-            using var fromPtx = CudaModel.Load(device!, result.Plan, new Dictionary<string, byte[]>(), binary.Ptx, result.Optimized.Weights.Items, ptxArch: binary.Arch);
+            using var fromCubin = CudaModel.Load(device!, result.Plan, new Dictionary<string, byte[]> { [binary.Arch] = binary.Cubin }, null, result.Weights);
+            using var fromPtx = CudaModel.Load(device!, result.Plan, new Dictionary<string, byte[]>(), binary.Ptx, result.Weights, ptxArch: binary.Arch);
             Assert.StartsWith("PTX", fromPtx.Image);
             var a = fromCubin.Run(inputs);
             var b = fromPtx.Run(inputs);
@@ -89,7 +89,7 @@ public class CudaModelSimulatorGpuTests
         using (device)
         {
             var result = BuildFor(device!, "mlp");
-            using var model = CudaModel.Load(device!, result.Plan, result.Binaries.ToDictionary(b => b.Arch, b => b.Cubin), null, result.Optimized.Weights.Items);
+            using var model = CudaModel.Load(device!, result.Plan, result.Binaries.ToDictionary(b => b.Arch, b => b.Cubin), null, result.Weights);
             model.Run(RandomInputs(result.Source, 3));
             var t = model.Time(warmup: 3, iterations: 20);
             Assert.Equal(20, t.Iterations);
@@ -106,7 +106,7 @@ public class CudaModelSimulatorGpuTests
             var result = BuildFor(device!, "mlp");
             var huge = result.Plan with { ActivationArenaBytes = device!.Info.TotalBytes * 2 };
             var e = Assert.Throws<CudaLoadException>(() =>
-                CudaModel.Load(device, huge, result.Binaries.ToDictionary(b => b.Arch, b => b.Cubin), null, result.Optimized.Weights.Items));
+                CudaModel.Load(device, huge, result.Binaries.ToDictionary(b => b.Arch, b => b.Cubin), null, result.Weights));
             Assert.Contains("free", e.Message);
         }
     }

@@ -6,6 +6,7 @@ using DnnC.Compiler.Lowering;
 using DnnC.Compiler.Passes;
 using DnnC.Runtime.Targets;
 using DnnC.Runtime.Cuda;
+using DnnC.Runtime.Encoders;
 using DnnC.Runtime.Plan;
 
 namespace DnnC.Compiler.Build;
@@ -13,10 +14,17 @@ namespace DnnC.Compiler.Build;
 /// <summary>One architecture's compiled kernels and what ptxas said about them.</summary>
 public sealed record CompiledArch(string Arch, byte[] Cubin, string Ptx, IReadOnlyList<PtxasKernelInfo> Kernels, double Seconds, bool CacheHit);
 
+/// <summary>A model optimized and lowered: the plan and its weight blob, encoded once from the optimized graph's weights.</summary>
+public sealed record LoweredModel(Graph Optimized, KernelPlan Plan, PlanWeights Weights)
+{
+    public static LoweredModel Of(Graph optimized, KernelPlan plan) => new(optimized, plan, WeightPacker.Pack(plan, optimized.Weights.Items));
+}
+
 public sealed record BuildResult(
     Graph Source,
     Graph Optimized,
     KernelPlan Plan,
+    PlanWeights Weights,
     string CudaSource,
     IReadOnlyList<CompiledArch> Binaries,
     IReadOnlyList<PassReport> Passes,
@@ -47,11 +55,11 @@ public static class BuildPipeline
     /// Optimizes and lowers for the model's first target: the plan <c>dnnc build</c> emits, and the one the
     /// simulator runs (<c>dnnc run --backend sim</c>, <c>dnnc simulate</c> and the conformance runner).
     /// </summary>
-    public static (Graph Optimized, KernelPlan Plan) Lower(Graph source, DiagnosticBag diagnostics)
+    public static LoweredModel Lower(Graph source, DiagnosticBag diagnostics)
     {
         var (optimized, _) = Optimize(source);
         var plan = PlanLowering.Lower(optimized, GpuTarget.ForArch(source.Options.Targets[0]), diagnostics);
-        return (optimized, plan);
+        return LoweredModel.Of(optimized, plan);
     }
 
     public static BuildResult Build(string modelPath, CompileOverrides overrides, DiagnosticBag diagnostics,
@@ -81,7 +89,7 @@ public static class BuildPipeline
             throw new CompilationFailedException(diagnostics.Items);
         }
         var binaries = times.Time("compile (NVRTC or cache), all architectures", () => CompileAll(cuda, source.Options.Targets.Distinct(), plan, diagnostics));
-        return new BuildResult(source, optimized, plan, cuda, binaries, reports.Passes, reports.Layers, diagnostics.Items.Where(d => !d.IsError).ToList());
+        return new BuildResult(source, optimized, plan, WeightPacker.Pack(plan, optimized.Weights.Items), cuda, binaries, reports.Passes, reports.Layers, diagnostics.Items.Where(d => !d.IsError).ToList());
     }
 
     /// <summary>
@@ -144,6 +152,8 @@ public static class BuildPipeline
             // PTX of the newest architecture: the driver JIT-compiles it on GPUs newer than every cubin.
             if (result.Binaries.OrderBy(b => b.Arch, StringComparer.Ordinal).LastOrDefault() is { Ptx.Length: > 0 } newest)
                 File.WriteAllText(Path.Combine(staging, $"kernels.{newest.Arch.Replace("sm_", "compute_")}.ptx"), newest.Ptx);
+            // The build itself, for `dnnc run DIR`, `dnnc simulate DIR` and the generated library: plan, encoded weights, kernels.
+            Runtime.Package.PackageFile.Write(BuildPackage.Of(result), Path.Combine(staging, BuildPackage.FileName));
             File.WriteAllText(Path.Combine(staging, "build-report.json"), BuildReport.ToJson(result));
             File.WriteAllText(Path.Combine(staging, "ir.txt"), GraphPrinter.Print(result.Optimized));
         });

@@ -4,8 +4,10 @@ using DnnC.Compiler.IR;
 using DnnC.Compiler.Onnx;
 using DnnC.Compiler.Passes;
 using DnnC.Compiler.Tensors;
+using DnnC.Compiler.Text;
 using DnnC.Runtime;
 using DnnC.Runtime.Numerics;
+using DnnC.Runtime.Package;
 
 namespace DnnC.Compiler.Build;
 
@@ -27,6 +29,14 @@ public sealed record BoundFile(string Input, string Path, TypedTensor Tensor);
 /// <summary>A model loaded for the inputs it was given: the graph, and the input files by input name.</summary>
 public sealed record LoadedModel(Graph Graph, IReadOnlyDictionary<string, BoundFile> Files);
 
+/// <summary>A build package (<c>dnnc build</c>'s plan.dnnpkg) loaded for the inputs it was given.</summary>
+public sealed record LoadedPackage(PlanPackage Package, string Path, IReadOnlyDictionary<string, BoundFile> Files)
+{
+    /// <summary>The runtime inputs as graph inputs, for feeds and seeding.</summary>
+    public IReadOnlyList<GraphInput> Inputs => Package.Interface.Inputs
+        .Select(i => new GraphInput(i.Name, TensorType.F32([.. i.Shape]), SourceLocation.InFile(Path), i.ElementType)).ToList();
+}
+
 /// <summary>
 /// The one entry point from (model, given inputs, options) to a graph, shared by <c>dnnc build</c>,
 /// <c>check</c>, <c>run</c>, <c>simulate</c> and the conformance runner. It binds input files to
@@ -36,11 +46,59 @@ public sealed record LoadedModel(Graph Graph, IReadOnlyDictionary<string, BoundF
 /// </summary>
 public static class ModelFrontDoor
 {
+    /// <summary>Whether <paramref name="path"/> names a build rather than a model: a build directory or a .dnnpkg file.</summary>
+    public static bool IsPackage(string path) =>
+        Directory.Exists(path) || Path.GetExtension(path).Equals(PackageFile.Extension, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Loads a build (a directory <c>dnnc build</c> wrote, or its plan.dnnpkg) after checking every byte of it, and binds
+    /// the input files to its inputs as for a model. Its shapes and specialised values were fixed when it was built.
+    /// </summary>
+    public static LoadedPackage LoadPackage(string path, GivenInputs given, DiagnosticBag diagnostics)
+    {
+        string file = Directory.Exists(path) ? Path.Combine(path, BuildPackage.FileName) : path;
+        if (!File.Exists(file))
+        {
+            diagnostics.Add(Diag.PackageMissing(path, file));
+            throw new CompilationFailedException(diagnostics.Items);
+        }
+        PlanPackage package;
+        try
+        {
+            package = PackageFile.Read(file);
+        }
+        catch (PackageException e)
+        {
+            diagnostics.Add(Diag.PackageUnreadable(e.Path, e.Message));
+            throw new CompilationFailedException(diagnostics.Items);
+        }
+        var iface = package.Interface;
+        var declared = iface.DeclaredInputs.Select(name =>
+            iface.Inputs.FirstOrDefault(i => i.Name == name) is { } input
+                ? new DeclaredInput(name, input.ElementType, input.Shape.Select(d => (long?)d).ToArray())
+                : iface.FixedInputs.First(f => f.Name == name) is var f
+                    ? new DeclaredInput(name, f.ElementType, f.Shape.Select(d => (long?)d).ToArray())
+                    : throw new InvalidOperationException()).ToList();
+        var files = BindFiles(declared, given.Files, diagnostics);
+        foreach (var (name, shape) in given.Shapes)
+        {
+            var built = declared.FirstOrDefault(d => d.Name == name);
+            if (built is null || !built.Dims!.SequenceEqual(shape.Select(d => (long?)d)))
+                diagnostics.Add(Diag.BadInputBinding($"{name}={string.Join("x", shape)}",
+                    built is null ? $"the build has no input '{name}'" : $"the build was made for {name} {built.ShapeText}; rebuild the model for another shape"));
+        }
+        foreach (var flag in given.Values)
+            diagnostics.Add(Diag.BadInputValue(flag, "a build is specialised when it is built: pass --input-value to dnnc build"));
+        CheckFixedInputs(iface.FixedInputs.Select(f => (f.Name, f.ElementType, f.Shape, f.Values)), files, diagnostics);
+        if (diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
+        return new LoadedPackage(package, file, files);
+    }
+
     public static LoadedModel Load(string modelPath, CompileOverrides overrides, GivenInputs given, DiagnosticBag diagnostics)
     {
         var graph = Import(modelPath, given, diagnostics, out var files);
         if (graph is null || diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
-        CheckFixedInputs(graph, files, diagnostics);
+        CheckFixedInputs(graph.FixedInputs.Select(f => (f.Name, f.ElementType, f.Shape, f.Value)), files, diagnostics);
         if (diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
         graph = graph with { Options = overrides.ApplyTo(graph.Options) };
         PendingFeatures.Warn(graph, diagnostics);
@@ -165,9 +223,10 @@ public static class ModelFrontDoor
         dims is null || dims.Length == shape.Length && dims.Zip(shape).All(p => p.First is null || p.First == p.Second);
 
     /// <summary>A file given for a fixed input must hold what the model was built for: the specialised value, or nothing.</summary>
-    private static void CheckFixedInputs(Graph graph, IReadOnlyDictionary<string, BoundFile> files, DiagnosticBag diagnostics)
+    private static void CheckFixedInputs(IEnumerable<(string Name, ElementType Type, EquatableArray<int> Shape, EquatableArray<double> Value)> fixedInputs,
+        IReadOnlyDictionary<string, BoundFile> files, DiagnosticBag diagnostics)
     {
-        foreach (var input in graph.FixedInputs)
+        foreach (var input in fixedInputs)
         {
             if (!files.TryGetValue(input.Name, out var file)) continue;
             if (!file.Tensor.Shape.SequenceEqual(input.Shape) || !SameValues(file.Tensor.Values, input.Value))
@@ -190,13 +249,19 @@ public static class ModelFrontDoor
     /// exactly is refused, naming the input and the index), or, with <paramref name="seed"/>,
     /// seeded values for the inputs given no file. Inputs the graph holds as constants take no feed.
     /// </summary>
-    public static Dictionary<string, HostTensor> Feeds(LoadedModel model, int? seed, DiagnosticBag diagnostics)
+    public static Dictionary<string, HostTensor> Feeds(LoadedModel model, int? seed, DiagnosticBag diagnostics) =>
+        Feeds(model.Graph.Inputs, model.Files, seed, diagnostics);
+
+    /// <summary>The float32 feeds of a run of a build package, by the same rules as for a model.</summary>
+    public static Dictionary<string, HostTensor> Feeds(LoadedPackage package, int? seed, DiagnosticBag diagnostics) =>
+        Feeds(package.Inputs, package.Files, seed, diagnostics);
+
+    private static Dictionary<string, HostTensor> Feeds(IReadOnlyList<GraphInput> inputs, IReadOnlyDictionary<string, BoundFile> files, int? seed, DiagnosticBag diagnostics)
     {
-        var graph = model.Graph;
         var feeds = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
-        foreach (var input in graph.Inputs)
+        foreach (var input in inputs)
         {
-            if (!model.Files.TryGetValue(input.Name, out var file)) continue;
+            if (!files.TryGetValue(input.Name, out var file)) continue;
             int inexact = file.Tensor.FirstInexactIndex();
             // A DOUBLE model computes in float32 in DnnC, as it would with any float32 engine: its
             // inputs round, and the run says so. An integer that float32 would change is refused.
@@ -213,11 +278,11 @@ public static class ModelFrontDoor
         {
             // Drawn for every input in graph order, given or not, so a file for one input does not shift the others' values.
             var random = new Random(s);
-            foreach (var input in graph.Inputs)
+            foreach (var input in inputs)
                 feeds.TryAdd(input.Name, SeededInputs.Draw(input, random));
         }
         if (!diagnostics.HasErrors)
-            foreach (var missing in graph.Inputs.Where(i => !feeds.ContainsKey(i.Name)))
+            foreach (var missing in inputs.Where(i => !feeds.ContainsKey(i.Name)))
                 diagnostics.Add(Diag.BadInputBinding("", $"no tensor given for input '{missing.Name}' {ElementTypes.Name(missing.ElementType)}[{string.Join(", ", missing.Type.Shape)}]; " +
                     $"pass --input {missing.Name}=FILE (or --seed N)"));
         if (diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);

@@ -23,6 +23,18 @@ public static class CudaLoadChecks
         return new Image(System.Text.Encoding.UTF8.GetBytes(ptx + "\0"), true, $"PTX {ptxArch ?? "(unknown arch)"} JIT-compiled for {deviceArch}");
     }
 
+    /// <summary>
+    /// The CUDA kernels read and write float32 tensors (every template computes in FP32 today), so a plan
+    /// with values in another storage format or encoding is refused here rather than read as the wrong bytes.
+    /// </summary>
+    public static void CheckFloat32(Plan.KernelPlan plan)
+    {
+        if (plan.Values.FirstOrDefault(v => v.Format is not null || v.Encoded is not null) is { } value)
+            throw new CudaLoadException(
+                $"value '{value.Name}' is stored as {(value.Encoded is { } e ? e.Encoding.ToString() : Numerics.ElementFormats.Name(value.Format!.Value))}, " +
+                "and the CUDA runtime runs float32 dense plans only; run it with --backend sim");
+    }
+
     /// <summary>Throws a <see cref="CudaLoadException"/> with the numbers when the arena and weights do not fit in free memory.</summary>
     public static void CheckFits(long arenaBytes, long weightBytes, long freeBytes, string deviceName)
     {

@@ -45,9 +45,12 @@ public sealed unsafe class CudaModel : IDisposable
     /// up in the outputs of both instead of as a silent difference between them.
     /// </summary>
     public static CudaModel Load(CudaDevice device, KernelPlan plan, IReadOnlyDictionary<string, byte[]> cubins, string? ptx,
-        IReadOnlyDictionary<string, HostTensor> weights, bool useGraph = true, string? ptxArch = null)
+        PlanWeights weights, bool useGraph = true, string? ptxArch = null)
     {
         device.MakeCurrent();
+        CudaLoadChecks.CheckFloat32(plan);
+        if (weights.Length != plan.WeightBytes)
+            throw new CudaLoadException($"the weight blob holds {weights.Length} bytes but the plan places {plan.WeightBytes}");
         var image = CudaLoadChecks.SelectImage(device.Info.Arch, cubins, ptx, ptxArch);
         CudaLoadChecks.CheckFits(plan.ActivationArenaBytes, plan.WeightBytes, device.FreeBytes(), device.Info.Name);
         var driver = device.Driver;
@@ -66,8 +69,9 @@ public sealed unsafe class CudaModel : IDisposable
             CudaCheck.Check(driver.MemsetD32(arena, QuietNaNBits, (nuint)(arenaBytes / sizeof(float))), "cuMemsetD32(arena)");
             CudaCheck.Check(driver.MemAlloc(out ulong blobPointer, (nuint)Math.Max(256, plan.WeightBytes)), "cuMemAlloc(weights)");
             blob = blobPointer;
-            foreach (var v in plan.Values.Where(v => v.Kind == ValueKind.Weight && v.AliasOf is null))
-                Upload(driver, blob + (ulong)v.WeightOffset, weights[v.WeightKey!].Data);
+            // The blob is uploaded as the build encoded it: one copy, every weight at its offset.
+            fixed (byte* p = weights.Bytes)
+                CudaCheck.Check(driver.MemcpyHtoD(blob, p, (nuint)weights.Length), "cuMemcpyHtoD(weights)");
             return new CudaModel(device, plan, module, arena, blob, functions, useGraph, image.Description);
         }
         catch

@@ -1,3 +1,5 @@
+using DnnC.Runtime.Numerics;
+
 namespace DnnC.Runtime.Plan;
 
 /// <summary>
@@ -35,6 +37,10 @@ public enum ValueKind { Input, Weight, Activation }
 /// reports; generated code refers to values by id. Activations and inputs live in one arena at
 /// <see cref="ArenaOffset"/>; weights in the weight blob at <see cref="WeightOffset"/>. A value
 /// with <see cref="AliasOf"/> set (a reshape or flatten) shares its source's storage.
+/// <see cref="Format"/> is how each element is stored (null: float32). A weight with
+/// <see cref="Encoded"/> set is stored in that encoding (2:4-compressed or ternary, see
+/// <see cref="EncodedWeightShape"/>) rather than as <see cref="Shape"/>'s dense elements;
+/// <see cref="Bytes"/> is computed from both, so arena and blob layouts follow the numerics.
 /// </summary>
 public sealed record PlanValue(
     int Id,
@@ -44,10 +50,16 @@ public sealed record PlanValue(
     long ArenaOffset = -1,
     long WeightOffset = -1,
     string? WeightKey = null,
-    int? AliasOf = null)
+    int? AliasOf = null,
+    ElementFormat? Format = null,
+    EncodedWeightShape? Encoded = null)
 {
     public long ElementCount => HostTensor.ElementCount(Shape);
-    public long Bytes => ElementCount * sizeof(float);
+
+    /// <summary>Bytes one dense element occupies: 4 for float32, 2 for FP16 (sub-byte formats are never stored per element).</summary>
+    public int ElementBytes => Format is { } f ? ElementCodec.StorageBits(f) / 8 : sizeof(float);
+
+    public long Bytes => Encoded?.Bytes(ElementBytes) ?? (Format is { } f ? ElementCodec.StorageBytes(f, ElementCount) : ElementCount * sizeof(float));
 }
 
 public sealed record PlanOutput(string Name, int Value);

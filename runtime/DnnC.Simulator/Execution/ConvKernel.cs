@@ -9,7 +9,7 @@ namespace DnnC.Simulator.Execution;
 /// out[Kg × Ho·Wo] = W[Kg × Cg·R·S] · X̂[Cg·R·S × Ho·Wo], where X̂ (im2col of the input, with padding,
 /// dilation and the fused input shift) is never materialised: each Kc × Nc panel is gathered while
 /// packing. Depthwise convs (one input and one output channel per group) with dense weights use a direct
-/// kernel; encoded weights (2:4, ternary) always go through the GEMM, which reads them via <see cref="EncodedWeights"/>.
+/// kernel; encoded weights (2:4, ternary) always go through the GEMM, which reads them decoded from the blob (<see cref="WeightReader"/>).
 /// </summary>
 internal static class ConvKernel
 {
@@ -42,9 +42,8 @@ internal static class ConvKernel
             _spatial = spec.Ho * spec.Wo;
             _x = context.Arg(1);
             _bias = spec.HasBias ? context.Arg(3) : default;
-            var weights = EncodedWeights.Resolve(context);
-            _packedWeights = WeightPanels.Get(weights.Weights, spec.Groups, _kg, _cg * spec.R * spec.S);
-            _filterScales = weights.FilterScales;
+            _packedWeights = WeightPanels.Get(context.Arg(PlanKernel.EncodedWeightArg), spec.Groups, _kg, _cg * spec.R * spec.S);
+            _filterScales = context.WeightScales;
             _epilogue = new EpilogueApplier(spec.Epilogue, spec.Operands, context, context.OutputShape);
         }
 

@@ -20,9 +20,8 @@ internal sealed class GemmKernel : GemmProblem
         _s = spec;
         _context = context;
         _a = context.Arg(1);
-        var weights = EncodedWeights.Resolve(context);
-        _b = weights.Weights;
-        _columnScales = weights.FilterScales;
+        _b = context.Arg(PlanKernel.EncodedWeightArg);
+        _columnScales = context.WeightScales;
         _bias = spec.HasBias ? context.Arg(3) : default;
         _epilogue = new EpilogueApplier(spec.Epilogue, spec.Operands, context, context.OutputShape);
     }

@@ -3,8 +3,11 @@ using DnnC.Runtime.Plan;
 namespace DnnC.Simulator.Execution;
 
 /// <summary>One kernel launch: its arguments resolved to memory, its output shape and its numerics.</summary>
-internal sealed class KernelContext(PlanKernel kernel, TensorRef[] args, int[] outputShape, KernelNumerics numerics)
+internal sealed class KernelContext(PlanKernel kernel, TensorRef[] args, int[] outputShape, KernelNumerics numerics, float[]? weightScales = null)
 {
+    /// <summary>A ternary kernel's per-filter scales α, applied once per output (Σ code·x, then × α); null otherwise.</summary>
+    public float[]? WeightScales { get; } = weightScales;
+
     public PlanKernel Kernel { get; } = kernel;
     public int[] OutputShape { get; } = outputShape;
     public KernelNumerics Numerics { get; } = numerics;

@@ -7,7 +7,7 @@ namespace DnnC.Simulator.Execution;
 /// The per-kernel storage precision: how a kernel reads its weights and how its values are stored.
 /// <see cref="For"/> picks it from the kernel's <see cref="PlanNumerics.Precision"/>; a caller of
 /// <see cref="PlanSimulator"/> may override the choice per kernel. Weight encodings (2:4, ternary) are read
-/// by <see cref="EncodedWeights"/>, after this rounding. Accumulation stays FP32 in every case.
+/// from the blob by <see cref="WeightReader"/> before this rounding. Accumulation stays FP32 in every case.
 /// </summary>
 public abstract class KernelNumerics
 {
@@ -23,8 +23,9 @@ public abstract class KernelNumerics
     /// <summary>True when <see cref="RoundStored"/> changes values; kernels skip the call otherwise.</summary>
     public abstract bool RoundsOutputs { get; }
 
-    /// <summary>The dense FP32 weights the kernel computes with, decoded from how the plan stores them.</summary>
-    public virtual float[] DecodeWeights(PlanValue value, HostTensor stored) => stored.Data;
+    /// <summary>The weights the kernel computes with, from the values decoded out of the blob: an override to FP16 storage
+    /// rounds weights the plan stores as float32.</summary>
+    public virtual float[] RoundWeights(PlanValue value, float[] decoded) => decoded;
 
     /// <summary>Rounds finished output values to the storage precision, in place.</summary>
     public virtual void RoundStored(Span<float> values) { }
@@ -42,9 +43,10 @@ public abstract class KernelNumerics
         public override string Name => "fp16";
         public override bool RoundsOutputs => true;
 
-        public override float[] DecodeWeights(PlanValue value, HostTensor stored)
+        public override float[] RoundWeights(PlanValue value, float[] decoded)
         {
-            var rounded = (float[])stored.Data.Clone();
+            if (value.Format == Runtime.Numerics.ElementFormat.Float16) return decoded;   // stored as FP16: already exact
+            var rounded = (float[])decoded.Clone();
             RoundStored(rounded);
             return rounded;
         }

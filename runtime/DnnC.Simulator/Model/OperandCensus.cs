@@ -30,7 +30,7 @@ internal static class OperandCensus
         int cg = s.C / s.Groups, kg = s.K / s.Groups, rs = s.R * s.S, kred = cg * rs;
         long spatial = (long)s.Ho * s.Wo;
         // Zero weights as the kernel reads them: pruned 2:4 slots and zero ternary codes included.
-        var w = EncodedWeights.Resolve(context).Weights;
+        var w = context.Arg(PlanKernel.EncodedWeightArg);
         // zA per (group, reduction index): zero weights down each column of the group's A.
         var zeroWeights = new long[s.Groups * kred];
         for (int g = 0; g < s.Groups; g++)
@@ -117,7 +117,7 @@ internal static class OperandCensus
     private static KernelCensus Gemm(GemmSpec s, KernelPlan plan, PlanKernel kernel, KernelContext context, long inputs, long output)
     {
         var a = context.Arg(1);
-        var b = EncodedWeights.Resolve(context).Weights;
+        var b = context.Arg(PlanKernel.EncodedWeightArg);
         // The weight side is B unless only A is a weight; with two activations B plays the weight's role.
         bool swap = plan.Storage(kernel.Args[1]).Kind == ValueKind.Weight && plan.Storage(kernel.Args[2]).Kind != ValueKind.Weight;
         long zw = 0, zx = 0, both = 0;

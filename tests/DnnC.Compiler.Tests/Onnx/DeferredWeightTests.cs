@@ -23,7 +23,7 @@ public class DeferredWeightTests
         string path = Path.Combine(RepoFiles.Root, "..", "shared", "onnx", "light", "light_resnet50.onnx");
         var diagnostics = new DiagnosticBag();
         var source = BuildPipeline.Load(path, new CompileOverrides(), diagnostics);
-        var (optimized, plan) = BuildPipeline.Lower(source, diagnostics);
+        var (optimized, plan, weights) = BuildPipeline.Lower(source, diagnostics);
         Assert.False(diagnostics.HasErrors);
         Assert.NotEmpty(plan.Kernels);
 
@@ -32,6 +32,9 @@ public class DeferredWeightTests
         Assert.True(matrices.Count >= 50, $"expected ResNet-50's conv weights, found {matrices.Count}");
         Assert.All(matrices, w => Assert.False(w.IsMaterialized, $"a {w.ShapeText} weight was computed during the build"));
         Assert.All(source.Weights.Items.Values.Where(w => w.Shape.Length >= 2), w => Assert.False(w.IsMaterialized));
+        // The weight blob is encoded when something reads it (a package write, a run), not by lowering.
+        Assert.False(weights.IsMaterialized);
+        Assert.Equal(plan.WeightBytes, weights.Length);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class SimulatorBackend : IConformanceBackend
     public IReadOnlyDictionary<string, HostTensor> Run(Graph graph, IReadOnlyDictionary<string, HostTensor> inputs)
     {
         var diagnostics = new DiagnosticBag();
-        (Graph Optimized, KernelPlan Plan) lowered;
+        LoweredModel lowered;
         try
         {
             lowered = BuildPipeline.Lower(graph, diagnostics);
@@ -31,6 +31,6 @@ public sealed class SimulatorBackend : IConformanceBackend
             var errors = e.Diagnostics.Where(d => d.IsError).Select(d => $"{d.Code}: {d.Message}").Distinct().ToList();
             throw new UnsupportedByBackendException(errors.Count > 0 ? string.Join("; ", errors) : e.Message);
         }
-        return PlanSimulator.Run(lowered.Plan, lowered.Optimized.Weights.Items, inputs);
+        return PlanSimulator.Run(lowered.Plan, lowered.Weights, inputs);
     }
 }

@@ -126,15 +126,15 @@ public static class SimVsOrtBenchmark
         return (Median(times), times, outputs[outputName].Data.Select(v => (double)v).ToArray());
     }
 
-    private static (KernelPlan Plan, IReadOnlyDictionary<string, HostTensor> Weights, Dictionary<string, HostTensor> Feeds, string OutputName)
+    private static (KernelPlan Plan, PlanWeights Weights, Dictionary<string, HostTensor> Feeds, string OutputName)
         LowerForSimulator(byte[] model, HostTensor input)
     {
         var diagnostics = new DiagnosticBag();
         var graph = OnnxImporter.Load(model, Model + ".onnx", new Dictionary<string, int[]>(), diagnostics)
                     ?? throw new CompilationFailedException(diagnostics.Items);
-        var (optimized, plan) = BuildPipeline.Lower(graph, diagnostics);
+        var lowered = BuildPipeline.Lower(graph, diagnostics);
         var feeds = new Dictionary<string, HostTensor> { [graph.Inputs[0].Name] = input };
-        return (plan, optimized.Weights.Items, feeds, graph.Outputs[0].Name);
+        return (lowered.Plan, lowered.Weights, feeds, graph.Outputs[0].Name);
     }
 
     private static void RunSimulatorOnce(byte[] model, HostTensor input)

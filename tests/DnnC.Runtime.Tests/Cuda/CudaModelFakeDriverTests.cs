@@ -25,7 +25,7 @@ public sealed class CudaModelFakeDriverTests
         }
         """;
 
-    private static readonly Lazy<(KernelPlan Plan, IReadOnlyDictionary<string, HostTensor> Weights, Dictionary<string, HostTensor> Inputs)> Built = new(() =>
+    private static readonly Lazy<(KernelPlan Plan, PlanWeights Weights, Dictionary<string, HostTensor> Inputs)> Built = new(() =>
     {
         var diagnostics = new DiagnosticBag();
         var graph = DslFrontend.Load(new SourceText("m.dnn", Model), diagnostics);
@@ -33,7 +33,7 @@ public sealed class CudaModelFakeDriverTests
         var (optimized, _) = BuildPipeline.Optimize(graph!);
         var plan = PlanLowering.Lower(optimized, GpuTarget.H100, diagnostics);
         var inputs = graph!.Inputs.ToDictionary(i => i.Name, i => new HostTensor(i.Type.Dims, new float[i.Type.ElementCount]));
-        return (plan, optimized.Weights.Items, inputs);
+        return (plan, DnnC.Runtime.Encoders.WeightPacker.Pack(plan, optimized.Weights.Items), inputs);
     });
 
     private static KernelPlan Plan => Built.Value.Plan;

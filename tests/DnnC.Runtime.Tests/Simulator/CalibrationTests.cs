@@ -1,3 +1,4 @@
+using DnnC.Runtime.Encoders;
 using DnnC.Runtime.Plan;
 using DnnC.Simulator;
 using DnnC.Simulator.Accelerator;
@@ -24,7 +25,7 @@ public sealed class CalibrationTests
         for (int i = 0; i < x.Length; i++) x.Data[i] = sparse && i % 2000 % 5 >= 2 ? 0 : NonZero(x.Data[i]);
         for (int i = 0; i < w.Length; i++) w.Data[i] = sparse && i / 2000 % 5 >= 2 ? 0 : NonZero(w.Data[i]);
         var weights = new Dictionary<string, HostTensor> { [plan.Values.Single(v => v.Kind == ValueKind.Weight).WeightKey!] = w };
-        return PlanSimulator.Simulate(plan, weights, new Dictionary<string, HostTensor> { ["x"] = x }, accelerator).Report;
+        return PlanSimulator.Simulate(plan, WeightPacker.Pack(plan, weights), new Dictionary<string, HostTensor> { ["x"] = x }, accelerator).Report;
     }
 
     private static float NonZero(float v) => v == 0 ? 0.25f : v;

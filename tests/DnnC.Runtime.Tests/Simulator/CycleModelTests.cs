@@ -1,3 +1,4 @@
+using DnnC.Runtime.Encoders;
 using DnnC.Runtime.Plan;
 using DnnC.Simulator;
 using DnnC.Simulator.Accelerator;
@@ -26,7 +27,7 @@ public sealed class CycleModelTests
         Assert.Single(plan.Kernels);
         var weights = new Dictionary<string, HostTensor>(optimized.Weights.Items);
         if (weight is not null) weights[plan.Values.Single(v => v.Kind == ValueKind.Weight).WeightKey!] = weight;
-        var result = PlanSimulator.Simulate(plan, weights, new Dictionary<string, HostTensor> { [graph.Inputs[0].Name] = input }, accelerator);
+        var result = PlanSimulator.Simulate(plan, WeightPacker.Pack(plan, weights), new Dictionary<string, HostTensor> { [graph.Inputs[0].Name] = input }, accelerator);
         return Assert.Single(result.Report.Layers);
     }
 

@@ -1,3 +1,4 @@
+using DnnC.Runtime.Encoders;
 using DnnC.Compiler.Reference;
 using DnnC.Runtime.Plan;
 using DnnC.Simulator;
@@ -26,7 +27,7 @@ public sealed class DataOpSimulatorTests
         {
             var inputs = DataOpCases.Inputs(graph, seed: name.Length * 131 + trial);
             var expected = ReferenceExecutor.Run(graph, inputs);
-            var actual = PlanSimulator.Run(plan, optimized.Weights.Items, inputs);
+            var actual = PlanSimulator.Run(plan, WeightPacker.Pack(plan, optimized.Weights.Items), inputs);
             foreach (var output in graph.Outputs)
                 AssertClose(expected[output.Name], actual[output.Name], rtol: 1e-4, atol: 1e-5, $"{name}.{output.Name} (trial {trial})");
         }
@@ -38,7 +39,7 @@ public sealed class DataOpSimulatorTests
     {
         var graph = DataOpCases.All[name]();
         var (optimized, plan) = Lower(graph);
-        var result = PlanSimulator.Simulate(plan, optimized.Weights.Items, DataOpCases.Inputs(graph, seed: 1), AcceleratorPresets.Dlac);
+        var result = PlanSimulator.Simulate(plan, WeightPacker.Pack(plan, optimized.Weights.Items), DataOpCases.Inputs(graph, seed: 1), AcceleratorPresets.Dlac);
         Assert.Equal(plan.Kernels.Count, result.Report.Layers.Count);
         foreach (var layer in result.Report.Layers)
         {
@@ -57,7 +58,7 @@ public sealed class DataOpSimulatorTests
         var graph = DataOpCases.All["conv_transpose_stride2_outpad_bias"]();
         var (optimized, plan) = Lower(graph);
         var spec = Assert.IsType<ConvTransposeSpec>(Assert.Single(plan.Kernels).Spec);
-        var layer = Assert.Single(PlanSimulator.Simulate(plan, optimized.Weights.Items, DataOpCases.Inputs(graph, 2), AcceleratorPresets.Dlac).Report.Layers);
+        var layer = Assert.Single(PlanSimulator.Simulate(plan, WeightPacker.Pack(plan, optimized.Weights.Items), DataOpCases.Inputs(graph, 2), AcceleratorPresets.Dlac).Report.Layers);
         Assert.NotNull(layer.Gemm);
         Assert.Equal(spec.Macs, layer.Gemm!.Macs);
         long holes = 0;
@@ -81,7 +82,7 @@ public sealed class DataOpSimulatorTests
         var (optimized, plan) = Lower(graph);
         var inputs = DataOpCases.Inputs(graph, seed: 3);
         inputs["indices"].Data[4] = 9;
-        var error = Assert.ThrowsAny<Exception>(() => PlanSimulator.Run(plan, optimized.Weights.Items, inputs));
+        var error = Assert.ThrowsAny<Exception>(() => PlanSimulator.Run(plan, WeightPacker.Pack(plan, optimized.Weights.Items), inputs));
         Assert.Contains("gather index 9", error.Message);
     }
 }

@@ -1,3 +1,4 @@
+using DnnC.Runtime.Encoders;
 using DnnC.Compiler.Reference;
 using DnnC.Simulator;
 using DnnC.TestCases;
@@ -28,7 +29,7 @@ public sealed class MathOpSimulatorTests
         {
             var inputs = MathOpCases.Inputs([c], seed: name.Length * 131 + trial);
             var expected = ReferenceExecutor.Run(graph, inputs);
-            var actual = PlanSimulator.Run(plan, optimized.Weights.Items, inputs);
+            var actual = PlanSimulator.Run(plan, WeightPacker.Pack(plan, optimized.Weights.Items), inputs);
             AssertClose(expected[name], actual[name], rtol: 1e-4, atol: 1e-5, $"{name} (trial {trial})");
         }
     }
@@ -44,7 +45,7 @@ public sealed class MathOpSimulatorTests
         {
             var inputs = RandomInputs(graph, seed: 70 + trial);
             var expected = ReferenceExecutor.Run(graph, inputs);
-            var actual = PlanSimulator.Run(plan, optimized.Weights.Items, inputs);
+            var actual = PlanSimulator.Run(plan, WeightPacker.Pack(plan, optimized.Weights.Items), inputs);
             foreach (var output in graph.Outputs)
                 AssertClose(expected[output.Name], actual[output.Name], rtol: 1e-4, atol: 1e-5, $"{output.Name} (trial {trial})");
         }

@@ -1,3 +1,4 @@
+using DnnC.Runtime.Encoders;
 using DnnC.Compiler.Reference;
 using DnnC.Simulator;
 using DnnC.Simulator.Execution;
@@ -20,8 +21,8 @@ public sealed class NumericsHookTests
         var (optimized, plan) = Lower(graph);
         var inputs = RandomInputs(graph, 11);
         var expected = ReferenceExecutor.Run(graph, inputs)["y"];
-        var fp32 = PlanSimulator.Run(plan, optimized.Weights.Items, inputs)["y"];
-        var fp16 = PlanSimulator.Run(plan, optimized.Weights.Items, inputs, _ => KernelNumerics.Fp16Storage)["y"];
+        var fp32 = PlanSimulator.Run(plan, WeightPacker.Pack(plan, optimized.Weights.Items), inputs)["y"];
+        var fp16 = PlanSimulator.Run(plan, WeightPacker.Pack(plan, optimized.Weights.Items), inputs, _ => KernelNumerics.Fp16Storage)["y"];
 
         Assert.All(fp16.Data, v => Assert.Equal(v, (float)(Half)v));
         Assert.NotEqual(fp32.Data, fp16.Data);

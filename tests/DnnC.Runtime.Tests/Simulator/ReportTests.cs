@@ -1,3 +1,4 @@
+using DnnC.Runtime.Encoders;
 using System.Diagnostics;
 using System.Text.Json;
 using DnnC.Compiler.Build;
@@ -19,7 +20,7 @@ public sealed class ReportTests(ITestOutputHelper output)
         string file = ExampleFiles().Single(f => f.EndsWith("cifar_resnet.dnn", StringComparison.Ordinal));
         var graph = BuildPipeline.Load(file, new CompileOverrides(), new DiagnosticBag());
         var (optimized, plan) = Lower(graph);
-        return PlanSimulator.Simulate(plan, optimized.Weights.Items, RandomInputs(graph, 3), AcceleratorPresets.Dlac).Report;
+        return PlanSimulator.Simulate(plan, WeightPacker.Pack(plan, optimized.Weights.Items), RandomInputs(graph, 3), AcceleratorPresets.Dlac).Report;
     }
 
     private static string TempDir() => Path.Combine(Path.GetTempPath(), "dnnc-sim-tests", Guid.NewGuid().ToString("N"));

@@ -1,3 +1,4 @@
+using DnnC.Runtime.Encoders;
 using DnnC.Compiler.Build;
 using DnnC.Compiler.Diagnostics;
 using DnnC.Compiler.IR;
@@ -161,7 +162,7 @@ public sealed class SimulatorVsReferenceTests
         {
             var inputs = RandomInputs(graph, seed: name.Length * 31 + trial);
             var expected = ReferenceExecutor.Run(graph, inputs);
-            var actual = PlanSimulator.Run(plan, optimized.Weights.Items, inputs);
+            var actual = PlanSimulator.Run(plan, WeightPacker.Pack(plan, optimized.Weights.Items), inputs);
             foreach (var output in graph.Outputs)
                 AssertClose(expected[output.Name], actual[output.Name], rtol: 1e-4, atol: 1e-5, $"{name}.{output.Name} (trial {trial})");
         }

@@ -1,3 +1,4 @@
+using DnnC.Runtime.Encoders;
 using DnnC.Compiler.IR;
 using DnnC.Runtime;
 using DnnC.Runtime.Plan;
@@ -11,13 +12,13 @@ namespace DnnC.Compiler.Tests.CodeGen.CpuEmulation;
 /// </summary>
 internal static unsafe class PlanEmulator
 {
+    /// <summary>Runs on the weights as the build encodes them (<see cref="WeightPacker"/>): the blob the GPU would get, byte for byte.</summary>
     public static Dictionary<string, HostTensor> Run(KernelPlan plan, CpuKernelLibrary library, WeightTable weights, IReadOnlyDictionary<string, HostTensor> inputs)
     {
         // NaN-filled so that reading memory nobody wrote shows up in the outputs.
         var arena = Enumerable.Repeat(float.NaN, (int)(plan.ActivationArenaBytes / sizeof(float))).ToArray();
         var blob = new float[plan.WeightBytes / sizeof(float)];
-        foreach (var v in plan.Values.Where(v => v.Kind == ValueKind.Weight && v.AliasOf is null))
-            weights[v.WeightKey!].Data.CopyTo(blob, v.WeightOffset / sizeof(float));
+        Buffer.BlockCopy(WeightPacker.Pack(plan, weights.Items).Bytes, 0, blob, 0, checked((int)plan.WeightBytes));
         foreach (int id in plan.Inputs)
             inputs[plan.Value(id).Name].Data.CopyTo(arena, plan.Value(id).ArenaOffset / sizeof(float));
 
