@@ -11,6 +11,10 @@ namespace DnnC.Compiler.CodeGen;
 /// </summary>
 internal static class ConvTemplate
 {
+    /// <summary>The numerics this template emits: FP32 dense on CUDA cores (the FP32 SIMT skeleton). Tensor-core math,
+    /// FP16 storage and encoded weights are templates of their own, chosen here by (spec, numerics).</summary>
+    public static bool Supports(PlanNumerics numerics) => numerics.IsFp32Dense;
+
     public static LaunchConfig Launch(ConvSpec spec)
     {
         Validate(spec);

@@ -5,6 +5,18 @@ namespace DnnC.Compiler.CodeGen;
 /// <summary>The one dispatch from a <see cref="KernelSpec"/> to its template.</summary>
 public static class KernelTemplates
 {
+    /// <summary>
+    /// Whether a template emits <paramref name="kernel"/>'s numerics. Conv and GEMM kernels are the ones a numerics
+    /// pass changes, and each of their templates says what it covers; every other template computes FP32 on CUDA
+    /// cores (the verifier allows them nothing else but FP16 storage, which none emits yet).
+    /// </summary>
+    public static bool Supports(PlanKernel kernel) => kernel.Spec switch
+    {
+        ConvSpec { Algorithm: ConvAlgorithm.ImplicitGemm } => ConvTemplate.Supports(kernel.Numerics),
+        GemmSpec => GemmTemplate.Supports(kernel.Numerics),
+        _ => kernel.Numerics.IsFp32Dense,
+    };
+
     /// <summary>The grid and block the kernel emitted for <paramref name="spec"/> expects.</summary>
     public static LaunchConfig Launch(KernelSpec spec) => spec switch
     {
