@@ -11,9 +11,10 @@
 #   1. device and toolchain (dnnc info, nvidia-smi);
 #   2. a random-weight ResNet-50 exported from PyTorch: DnnC on cuda against PyTorch eager FP32
 #      (scripts/gpu_check_resnet50.py), early, since it is the headline figure;
-#   3. every example and every model in .gpu/models: build for the GPU's architecture, run on cuda
-#      (CUDA graph) and on the simulator with the same seeded input, compare (FP32 plans: relative
-#      L2 <= 1e-4), time (CUDA events); a graph failure is rerun with --no-graph, compared and timed;
+#   3. every example and every model in .gpu/models: build for the GPU's architecture, run the build
+#      (plan.dnnpkg) on cuda (CUDA graph) and the model on the simulator with the same seeded input,
+#      compare (FP32 plans: relative L2 <= 1e-4), time (CUDA events); a graph failure is rerun with
+#      --no-graph, compared and timed;
 #   4. the GPU tests: tests/DnnC.Gpu.Tests, a self-contained xunit.v3 program (.gpu/gpu-tests.tgz);
 #   5. compute-sanitizer memcheck on one small example with --no-graph;
 #   6. the 2:4 single-tile mma.sp probe (a TODO until the 2:4 pass exists).
@@ -192,10 +193,12 @@ largest() {
 }
 bench_value() { sed -n "s/^bench .*$1=\([^ ]*\).*/\1/p" "$2" | head -n1; }
 
-# Runs one model on the device backend (graph, or --no-graph) with --bench; 0 when it ran.
+# Runs one model's build (the plan.dnnpkg that `dnnc build` wrote: plan, encoded weights, cubins) on the
+# device backend (graph, or --no-graph) with --bench, as an application runs a build; 0 when it ran.
+# The seed draws the same inputs as for the model, so the baseline run of the model compares with it.
 device_run() {
-  local m=$1 dir=$2 label=$3; shift 3
-  bounded "$step_timeout" "$dir/$label.log" "$dnnc" run "$m" --backend "$device_backend" "${common[@]}" "$@" \
+  local dir=$1 label=$2; shift 2
+  bounded "$step_timeout" "$dir/$label.log" "$dnnc" run "$dir/build" --backend "$device_backend" --seed "$seed" "$@" \
     --output-dir "$dir/$label" --bench "$iters" --warmup "$warmup"
 }
 
@@ -233,7 +236,7 @@ for m in "${models[@]}"; do
   fi
   common=(--target "$arch" --seed "$seed" "${extra[@]}")
   graph=-; no_graph=-; timed=""
-  if device_run "$m" "$dir" "$device_backend"; then
+  if device_run "$dir" "$device_backend"; then
     graph=ok; timed="$dir/$device_backend"
   else
     graph=FAIL
@@ -241,7 +244,7 @@ for m in "${models[@]}"; do
     if [ "$device_backend" = cuda ]; then
       # Kernels one at a time, each waited for: a fault then names its kernel and layers; the
       # figures still come from this run when it works.
-      if device_run "$m" "$dir" cuda-no-graph --no-graph; then no_graph=ok; timed="$dir/cuda-no-graph"; else no_graph=FAIL; fi
+      if device_run "$dir" cuda-no-graph --no-graph; then no_graph=ok; timed="$dir/cuda-no-graph"; else no_graph=FAIL; fi
       echo "   again with --no-graph: $no_graph"; tail -n 5 "$dir/cuda-no-graph.log" | sed 's/^/   /'
     fi
     fail "$name: run on $device_backend (CUDA graph) failed (logs/…/$name/$device_backend.log)"

@@ -60,8 +60,9 @@ public static class BuildCommand
         table.AddColumn("layers");
         table.AddColumn("grid");
         foreach (var b in result.Binaries) table.AddColumn($"regs/spills {b.Arch}");
-        foreach (var k in result.Plan.Kernels)
+        for (int index = 0; index < result.Plan.Kernels.Count; index++)
         {
+            var k = result.Plan.Kernels[index];
             var cells = new List<string>
             {
                 k.Name,
@@ -70,7 +71,7 @@ public static class BuildCommand
             };
             foreach (var b in result.Binaries)
             {
-                var info = b.Kernels.FirstOrDefault(i => i.Kernel == k.Function);
+                var info = b.Kernels.FirstOrDefault(i => i.Kernel == b.Plan.Kernels[index].Function);
                 cells.Add(info is null ? "-" : $"{info.Registers}/{info.SpillStoreBytes + info.SpillLoadBytes}");
             }
             table.AddRow(cells.Select(Markup.Escape).ToArray());

@@ -75,7 +75,9 @@ public static class CudaBackend
     public static CudaModel Load(CudaDevice device, Runtime.Package.PlanPackage package, bool useGraph)
     {
         var cubins = package.Cubins.ToDictionary(c => c.Arch, c => c.Image);
-        var model = CudaModel.Load(device, package.Plan, cubins, package.Ptx, package.Weights, useGraph, ptxArch: package.PtxArch);
+        // The plan whose kernels the loaded image holds: the device's own cubin, else the PTX (JIT-compiled).
+        string loaded = cubins.ContainsKey(device.Info.Arch) ? device.Info.Arch : package.PtxArch ?? device.Info.Arch;
+        var model = CudaModel.Load(device, package.PlanFor(loaded), cubins, package.Ptx, package.Weights, useGraph, ptxArch: package.PtxArch);
         Console.Error.WriteLine($"dnnc: cuda: {Describe(device.Info)}; loaded {model.Image} from the build, {package.Plan.Kernels.Count} kernel(s), " +
                                 $"arena {package.Plan.ActivationArenaBytes} bytes, {(useGraph ? "CUDA graph" : "one launch at a time")}");
         return model;

@@ -21,7 +21,7 @@ public class ExampleBuildTests
         foreach (var binary in result.Binaries)
         {
             Assert.NotEmpty(binary.Cubin);
-            foreach (var kernel in result.Plan.Kernels)
+            foreach (var kernel in binary.Plan.Kernels)
             {
                 var info = Assert.Single(binary.Kernels, k => k.Kernel == kernel.Function);
                 Assert.Equal(0, info.SpillStoreBytes + info.SpillLoadBytes);

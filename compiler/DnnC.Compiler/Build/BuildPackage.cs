@@ -21,7 +21,8 @@ public static class BuildPackage
             result.Binaries.Select(b => new PackageCubin(b.Arch, b.Cubin)).ToList(),
             newest?.Ptx is { Length: > 0 } ? newest.Ptx : null,
             newest?.Arch,
-            CreatedBy);
+            CreatedBy,
+            result.Targets.Where(t => t.Plan != result.Plan).ToDictionary(t => t.Arch, t => t.Plan));
     }
 
     public static ModelInterface InterfaceOf(Graph graph, Runtime.Plan.KernelPlan plan) => new(

@@ -11,8 +11,8 @@ using DnnC.Runtime.Plan;
 
 namespace DnnC.Compiler.Build;
 
-/// <summary>One architecture's compiled kernels and what ptxas said about them.</summary>
-public sealed record CompiledArch(string Arch, byte[] Cubin, string Ptx, IReadOnlyList<PtxasKernelInfo> Kernels, double Seconds, bool CacheHit);
+/// <summary>One architecture's compiled kernels (of <see cref="Plan"/>, the plan lowered for it) and what ptxas said about them.</summary>
+public sealed record CompiledArch(string Arch, KernelPlan Plan, byte[] Cubin, string Ptx, IReadOnlyList<PtxasKernelInfo> Kernels, double Seconds, bool CacheHit);
 
 /// <summary>A model optimized and lowered: the plan and its weight blob, encoded once from the optimized graph's weights.</summary>
 public sealed record LoweredModel(Graph Optimized, KernelPlan Plan, PlanWeights Weights)
@@ -20,12 +20,18 @@ public sealed record LoweredModel(Graph Optimized, KernelPlan Plan, PlanWeights 
     public static LoweredModel Of(Graph optimized, KernelPlan plan) => new(optimized, plan, WeightPacker.Pack(plan, optimized.Weights.Items));
 }
 
+/// <summary>
+/// A build: <see cref="Plan"/> and <see cref="CudaSource"/> are the first target's (what the simulator runs and
+/// kernels.cu holds); <see cref="Targets"/> has each target's plan, equal ones shared; each binary was compiled
+/// from its own target's source.
+/// </summary>
 public sealed record BuildResult(
     Graph Source,
     Graph Optimized,
     KernelPlan Plan,
     PlanWeights Weights,
     string CudaSource,
+    IReadOnlyList<TargetPlan> Targets,
     IReadOnlyList<CompiledArch> Binaries,
     IReadOnlyList<PassReport> Passes,
     IReadOnlyList<LayerReport> Layers,
@@ -79,17 +85,16 @@ public static class BuildPipeline
     {
         times ??= new StepTimes();
         var (optimized, reports) = Optimize(source, afterPass, times);
-        var target = GpuTarget.ForArch(source.Options.Targets[0]);
-        var plan = times.Time("lower to a kernel plan", () => PlanLowering.Lower(optimized, target, diagnostics));
-        string cuda = times.Time("emit CUDA", () => CudaEmitter.Emit(plan));
+        var targets = TargetPlans.Lower(optimized, source.Options.Targets, diagnostics, times);
+        var plan = targets[0].Plan;
         // Checked once before the parallel compiles, so a missing NVRTC is one diagnostic, not an AggregateException.
         if (!Nvrtc.IsAvailable(out string reason))
         {
             diagnostics.Add(Diag.NvrtcUnavailable(reason));
             throw new CompilationFailedException(diagnostics.Items);
         }
-        var binaries = times.Time("compile (NVRTC or cache), all architectures", () => CompileAll(cuda, source.Options.Targets.Distinct(), plan, diagnostics));
-        return new BuildResult(source, optimized, plan, WeightPacker.Pack(plan, optimized.Weights.Items), cuda, binaries, reports.Passes, reports.Layers, diagnostics.Items.Where(d => !d.IsError).ToList());
+        var binaries = times.Time("compile (NVRTC or cache), all architectures", () => CompileAll(targets, diagnostics));
+        return new BuildResult(source, optimized, plan, WeightPacker.Pack(plan, optimized.Weights.Items), targets[0].CudaSource, targets, binaries, reports.Passes, reports.Layers, diagnostics.Items.Where(d => !d.IsError).ToList());
     }
 
     /// <summary>
@@ -98,11 +103,11 @@ public static class BuildPipeline
     /// a failed compile's diagnostics are unwrapped here, so every NVRTC failure ends the build as
     /// diagnostics (exit 1), not as an internal error.
     /// </summary>
-    private static List<CompiledArch> CompileAll(string cuda, IEnumerable<string> archs, KernelPlan plan, DiagnosticBag diagnostics)
+    private static List<CompiledArch> CompileAll(IReadOnlyList<TargetPlan> targets, DiagnosticBag diagnostics)
     {
         try
         {
-            var binaries = archs.AsParallel().AsOrdered().Select(arch => Compile(cuda, arch, plan)).ToList();
+            var binaries = targets.AsParallel().AsOrdered().Select(t => Compile(t.CudaSource, t.Arch, t.Plan)).ToList();
             // Added here, on the calling thread: the bag is not safe for the PLINQ workers to share.
             foreach (var binary in binaries)
                 foreach (var k in binary.Kernels.Where(k => k.SpillStoreBytes + k.SpillLoadBytes > 0))
@@ -139,7 +144,7 @@ public static class BuildPipeline
         {
             throw new CompilationFailedException([Diag.NvrtcCallFailed(e, arch)]);
         }
-        return new CompiledArch(arch, result.Cubin, result.Ptx, result.Kernels, clock.Elapsed.TotalSeconds, hit);
+        return new CompiledArch(arch, plan, result.Cubin, result.Ptx, result.Kernels, clock.Elapsed.TotalSeconds, hit);
     }
 
     /// <summary>Writes every build output into <paramref name="directory"/>, all or nothing.</summary>
@@ -147,6 +152,9 @@ public static class BuildPipeline
         AtomicDirectory.Write(directory, staging =>
         {
             File.WriteAllText(Path.Combine(staging, "kernels.cu"), result.CudaSource);
+            // A target whose plan differs from the first's (its tiles suit its SM count) has its own source.
+            foreach (var target in result.Targets.Where(t => t.Plan != result.Plan))
+                File.WriteAllText(Path.Combine(staging, $"kernels.{target.Arch}.cu"), target.CudaSource);
             foreach (var binary in result.Binaries)
                 File.WriteAllBytes(Path.Combine(staging, $"kernels.{binary.Arch}.cubin"), binary.Cubin);
             // PTX of the newest architecture: the driver JIT-compiles it on GPUs newer than every cubin.

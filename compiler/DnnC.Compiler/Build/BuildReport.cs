@@ -18,14 +18,17 @@ public static class BuildReport
     {
         var plan = result.Plan;
         var kernels = new JsonArray();
-        foreach (var kernel in plan.Kernels)
+        for (int index = 0; index < plan.Kernels.Count; index++)
         {
+            var kernel = plan.Kernels[index];
             var ptxas = new JsonObject();
             foreach (var binary in result.Binaries)
             {
-                var info = binary.Kernels.FirstOrDefault(k => k.Kernel == kernel.Function);
+                // Each architecture was compiled from its own plan: the same kernels in the same order, tiles its own.
+                var own = binary.Plan.Kernels[index];
+                var info = binary.Kernels.FirstOrDefault(k => k.Kernel == own.Function);
                 if (info is null) continue;
-                ptxas[binary.Arch] = new JsonObject
+                var facts = new JsonObject
                 {
                     ["registers"] = info.Registers,
                     ["sharedBytes"] = info.SharedBytes,
@@ -33,6 +36,8 @@ public static class BuildReport
                     ["spillLoadBytes"] = info.SpillLoadBytes,
                     ["stackBytes"] = info.StackBytes,
                 };
+                if (TileOf(own.Spec) is { } ownTile) facts["tile"] = ownTile.ToString();
+                ptxas[binary.Arch] = facts;
             }
             var launch = kernel.Launch;
             var entry = new JsonObject
@@ -57,6 +62,9 @@ public static class BuildReport
             ["model"] = plan.ModelName,
             ["formatVersion"] = plan.FormatVersion,
             ["targets"] = new JsonArray(result.Binaries.Select(b => (JsonNode)JsonValue.Create(b.Arch)!).ToArray()),
+            // Which CUDA source each architecture was compiled from: kernels.cu is the first target's plan.
+            ["sources"] = new JsonObject(result.Targets.Select(t =>
+                KeyValuePair.Create(t.Arch, (JsonNode?)JsonValue.Create(t.Plan == plan ? "kernels.cu" : $"kernels.{t.Arch}.cu")))),
             ["inputs"] = new JsonArray(result.Source.Inputs.Select(i => (JsonNode)new JsonObject
             {
                 ["name"] = i.Name,

@@ -16,8 +16,8 @@ namespace DnnC.Runtime.Package;
 ///       48   M bytes   manifest, UTF-8 JSON: model, interface, and each part's name, offset, length and SHA-256
 ///            parts     at 64-byte-aligned offsets, zero bytes between them; the file ends where the last part ends
 /// </code>
-/// Parts: <c>plan.json</c> (<see cref="PlanJson"/>), <c>weights.bin</c> (the encoded blob), <c>kernels.&lt;arch&gt;.cubin</c>
-/// per architecture, <c>kernels.ptx</c>. Reading verifies the header, the manifest's hash, the layout, the padding and every
+/// Parts: <c>plan.json</c> (<see cref="PlanJson"/>), <c>weights.bin</c> (the encoded blob), <c>plan.&lt;arch&gt;.json</c> for each
+/// target lowered to another plan, <c>kernels.&lt;arch&gt;.cubin</c> per architecture, <c>kernels.ptx</c>. Reading verifies the header, the manifest's hash, the layout, the padding and every
 /// part's hash before it decodes anything, so a flipped or missing byte anywhere is a <see cref="PackageException"/>,
 /// never a plan that runs with other numbers.
 /// </summary>
@@ -42,6 +42,11 @@ public static class PackageFile
             ("plan.json", PlanJson.Serialize(package.Plan)),
             ("weights.bin", package.Weights.Bytes),
         };
+        foreach (var (arch, plan) in (package.OtherPlans ?? new Dictionary<string, KernelPlan>()).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (plan.Values != package.Plan.Values) throw new ArgumentException($"the plan for {arch} places values differently; one weight blob cannot serve it");
+            contents.Add(($"plan.{arch}.json", PlanJson.Serialize(plan)));
+        }
         contents.AddRange(package.Cubins.OrderBy(c => c.Arch, StringComparer.Ordinal).Select(c => ($"kernels.{c.Arch}.cubin", c.Image)));
         if (!string.IsNullOrEmpty(package.Ptx)) contents.Add(("kernels.ptx", Encoding.UTF8.GetBytes(package.Ptx)));
 
@@ -167,10 +172,27 @@ public static class PackageFile
             throw new PackageException(path, $"its plan has format version {plan.FormatVersion}, and this dnnc runs version {Plan.KernelPlan.CurrentFormatVersion}; rebuild the model");
         if (weights.Length != plan.WeightBytes) throw Damaged($"weights.bin holds {weights.Length} bytes and the plan places {plan.WeightBytes}");
 
+        var others = new Dictionary<string, KernelPlan>(StringComparer.Ordinal);
+        foreach (var (name, json) in contents.Where(c => c.Key.StartsWith("plan.", StringComparison.Ordinal) && c.Key != "plan.json"))
+        {
+            string arch = name["plan.".Length..^".json".Length];
+            KernelPlan other;
+            try
+            {
+                other = PlanJson.Deserialize(json);
+            }
+            catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
+            {
+                throw Damaged($"{name} is not a kernel plan: {e.Message}");
+            }
+            if (other.Values != plan.Values) throw Damaged($"{name} places its values differently from plan.json");
+            others[arch] = other;
+        }
         var cubins = contents.Where(c => c.Key.StartsWith("kernels.", StringComparison.Ordinal) && c.Key.EndsWith(".cubin", StringComparison.Ordinal))
             .Select(c => new PackageCubin(c.Key["kernels.".Length..^".cubin".Length], c.Value)).ToList();
         string? ptx = contents.TryGetValue("kernels.ptx", out var ptxBytes) ? Encoding.UTF8.GetString(ptxBytes) : null;
-        return new PlanPackage(plan, PlanWeights.FromBytes(weights), manifest.Interface, cubins, ptx, manifest.PtxArch, manifest.CreatedBy);
+        return new PlanPackage(plan, PlanWeights.FromBytes(weights), manifest.Interface, cubins, ptx, manifest.PtxArch, manifest.CreatedBy,
+            others.Count > 0 ? others : null);
     }
 
     private static long Align(long offset) => (offset + PartAlignment - 1) / PartAlignment * PartAlignment;

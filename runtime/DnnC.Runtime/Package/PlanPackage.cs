@@ -26,6 +26,9 @@ public sealed record PackageCubin(string Arch, byte[] Image);
 /// A build, everything needed to run it without the model: the kernel plan, its encoded weight blob, the
 /// model's interface, the cubins per architecture and the PTX of the newest one (which the driver JIT-compiles
 /// on newer GPUs). <see cref="PackageFile"/> writes and reads it as one self-checking file.
+/// <see cref="Plan"/> is the first target's plan, the one the simulator runs; <see cref="OtherPlans"/> holds, by
+/// architecture, the plans of targets lowered differently (tiles sized to another SM count), whose cubins were
+/// compiled from them. All share the values' layout, hence one weight blob.
 /// </summary>
 public sealed record PlanPackage(
     KernelPlan Plan,
@@ -34,4 +37,9 @@ public sealed record PlanPackage(
     IReadOnlyList<PackageCubin> Cubins,
     string? Ptx,
     string? PtxArch,
-    string CreatedBy);
+    string CreatedBy,
+    IReadOnlyDictionary<string, KernelPlan>? OtherPlans = null)
+{
+    /// <summary>The plan whose kernels the cubin (or PTX) of <paramref name="arch"/> holds.</summary>
+    public KernelPlan PlanFor(string arch) => OtherPlans is not null && OtherPlans.TryGetValue(arch, out var plan) ? plan : Plan;
+}
