@@ -21,9 +21,11 @@ public static class WeightPacker
         return PlanWeights.Deferred(plan.WeightBytes, () =>
         {
             var blob = new byte[plan.WeightBytes];
-            foreach (var value in stored)
+            // Values own disjoint byte ranges, and reading a deferred weight (decoding an initializer, folding a
+            // batchnorm) is most of the work: encode them side by side, largest first.
+            Parallel.ForEach(stored.OrderByDescending(v => v.Bytes), value =>
                 WeightCodec.Encode(value, EncodedConsumer(plan, value), weights[value.WeightKey!].Data,
-                    blob.AsSpan(checked((int)value.WeightOffset), checked((int)value.Bytes)));
+                    blob.AsSpan(checked((int)value.WeightOffset), checked((int)value.Bytes))));
             return blob;
         });
     }

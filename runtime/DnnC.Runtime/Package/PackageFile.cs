@@ -29,10 +29,6 @@ public static class PackageFile
     private const int PartAlignment = 64;
     private static readonly byte[] Magic = "DNNCPKG\0"u8.ToArray();
 
-    private sealed record Part(string Name, long Offset, long Bytes, string Sha256);
-
-    private sealed record Manifest(string Format, string Model, string CreatedBy, ModelInterface Interface, string? PtxArch, Part[] Parts);
-
     private const string FormatName = "dnnc-plan-package";
 
     public static void Write(PlanPackage package, Stream stream)
@@ -51,19 +47,19 @@ public static class PackageFile
         if (!string.IsNullOrEmpty(package.Ptx)) contents.Add(("kernels.ptx", Encoding.UTF8.GetBytes(package.Ptx)));
 
         // Offsets depend on the manifest's length, which depends on the offsets: lay out until the length is stable.
+        var hashes = contents.AsParallel().AsOrdered().Select(c => Convert.ToHexStringLower(SHA256.HashData(c.Bytes))).ToArray();
         byte[] manifest = [];
-        Part[] parts = [];
+        PackagePart[] parts = [];
         for (int pass = 0; pass < 8; pass++)
         {
             long at = Align(HeaderBytes + manifest.Length);
-            parts = contents.Select(c =>
+            parts = contents.Select((c, i) =>
             {
-                var part = new Part(c.Name, at, c.Bytes.Length, Convert.ToHexStringLower(SHA256.HashData(c.Bytes)));
+                var part = new PackagePart(c.Name, at, c.Bytes.Length, hashes[i]);
                 at = Align(at + c.Bytes.Length);
                 return part;
             }).ToArray();
-            var next = JsonSerializer.SerializeToUtf8Bytes(
-                new Manifest(FormatName, package.Plan.ModelName, package.CreatedBy, package.Interface, package.PtxArch, parts), PlanJson.Options);
+            var next = PlanJson.Serialize(new PackageManifest(FormatName, package.Plan.ModelName, package.CreatedBy, package.Interface, package.PtxArch, parts));
             bool stable = next.Length == manifest.Length;
             manifest = next;
             if (stable) break;
@@ -130,10 +126,10 @@ public static class PackageFile
         var manifestBytes = bytes.AsSpan(HeaderBytes, (int)manifestLength);
         if (!SHA256.HashData(manifestBytes).AsSpan().SequenceEqual(bytes.AsSpan(16, 32))) throw Damaged("the manifest does not match its SHA-256");
 
-        Manifest manifest;
+        PackageManifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<Manifest>(manifestBytes, PlanJson.Options) ?? throw new JsonException("null manifest");
+            manifest = PlanJson.DeserializeManifest(manifestBytes) ?? throw new JsonException("null manifest");
         }
         catch (JsonException e)
         {

@@ -1,10 +1,20 @@
+using System.Text.Json.Serialization;
+
 namespace DnnC.Runtime.Plan;
 
 public enum ActivationKind { Relu, Relu6, LeakyRelu, Sigmoid, Tanh, HardSigmoid, HardSwish, Gelu, Clip }
 
 public enum BinaryKind { Add, Sub, Mul, Div }
 
-/// <summary>Everything a fused epilogue or a pointwise chain may apply to its running value.</summary>
+/// <summary>Everything a fused epilogue or a pointwise chain may apply to its running value. Every step record is
+/// listed here for the plan's JSON (PlanJson).</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(ActivationStep), nameof(ActivationStep))]
+[JsonDerivedType(typeof(BinaryStep), nameof(BinaryStep))]
+[JsonDerivedType(typeof(CastStep), nameof(CastStep))]
+[JsonDerivedType(typeof(MathBinaryStep), nameof(MathBinaryStep))]
+[JsonDerivedType(typeof(SelectStep), nameof(SelectStep))]
+[JsonDerivedType(typeof(UnaryMathStep), nameof(UnaryMathStep))]
 public abstract record EpilogueStep
 {
     public abstract string Format();

@@ -1,9 +1,34 @@
+using System.Text.Json.Serialization;
+
 namespace DnnC.Runtime.Plan;
 
 /// <summary>
 /// What a kernel computes, with every shape resolved. One sealed record per kernel template.
-/// Kernel arguments are (output, inputs...) in the order each record documents.
+/// Kernel arguments are (output, inputs...) in the order each record documents. Every record is listed
+/// here for the plan's JSON (PlanJson), which names each spec by its record.
 /// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(ConcatSpec), nameof(ConcatSpec))]
+[JsonDerivedType(typeof(ConvSpec), nameof(ConvSpec))]
+[JsonDerivedType(typeof(ConvTransposeSpec), nameof(ConvTransposeSpec))]
+[JsonDerivedType(typeof(DilatedPoolSpec), nameof(DilatedPoolSpec))]
+[JsonDerivedType(typeof(GatherSpec), nameof(GatherSpec))]
+[JsonDerivedType(typeof(GemmSpec), nameof(GemmSpec))]
+[JsonDerivedType(typeof(GlobalPoolSpec), nameof(GlobalPoolSpec))]
+[JsonDerivedType(typeof(InstanceNormSpec), nameof(InstanceNormSpec))]
+[JsonDerivedType(typeof(LayerNormSpec), nameof(LayerNormSpec))]
+[JsonDerivedType(typeof(LogSoftmaxSpec), nameof(LogSoftmaxSpec))]
+[JsonDerivedType(typeof(LrnSpec), nameof(LrnSpec))]
+[JsonDerivedType(typeof(PadSpec), nameof(PadSpec))]
+[JsonDerivedType(typeof(PointwiseSpec), nameof(PointwiseSpec))]
+[JsonDerivedType(typeof(PoolSpec), nameof(PoolSpec))]
+[JsonDerivedType(typeof(ReduceSpec), nameof(ReduceSpec))]
+[JsonDerivedType(typeof(ResizeSpec), nameof(ResizeSpec))]
+[JsonDerivedType(typeof(ShiftSpec), nameof(ShiftSpec))]
+[JsonDerivedType(typeof(SliceSpec), nameof(SliceSpec))]
+[JsonDerivedType(typeof(SoftmaxSpec), nameof(SoftmaxSpec))]
+[JsonDerivedType(typeof(TileSpec), nameof(TileSpec))]
+[JsonDerivedType(typeof(TransposeSpec), nameof(TransposeSpec))]
 public abstract record KernelSpec
 {
     /// <summary>Template family name, for reports.</summary>

@@ -42,6 +42,18 @@ public sealed class PlanPackageTests
         Assert.Empty(all.Except(specs));
     }
 
+    [Theory]
+    [InlineData(typeof(KernelSpec))]
+    [InlineData(typeof(EpilogueStep))]
+    public void Every_spec_and_step_record_is_named_for_json(Type hierarchy)
+    {
+        var named = hierarchy.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonDerivedTypeAttribute), inherit: false)
+            .Cast<System.Text.Json.Serialization.JsonDerivedTypeAttribute>().ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
+        var records = hierarchy.Assembly.GetTypes().Where(t => t.IsSubclassOf(hierarchy) && !t.IsAbstract).ToList();
+        Assert.NotEmpty(records);
+        Assert.All(records, t => Assert.True(named.TryGetValue(t, out var name) && name == t.Name, $"{t.Name} is not listed on {hierarchy.Name}"));
+    }
+
     [Fact]
     public void Encoded_and_fp16_values_keep_their_storage_through_json()
     {
