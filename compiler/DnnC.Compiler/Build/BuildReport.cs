@@ -37,6 +37,20 @@ public static class BuildReport
                     ["stackBytes"] = info.StackBytes,
                 };
                 if (TileOf(own.Spec) is { } ownTile) facts["tile"] = ownTile.ToString();
+                // How the launch fills the architecture's representative GPU, from this build's registers and shared memory.
+                var target = Runtime.Targets.GpuTarget.ForArch(binary.Arch);
+                var fit = Runtime.Targets.Occupancy.Fit(target,
+                    new Runtime.Targets.KernelResources(own.Launch.ThreadsPerBlock, info.Registers, info.SharedBytes + own.Launch.SharedBytes), own.Launch.Blocks);
+                facts["occupancy"] = new JsonObject
+                {
+                    ["gpu"] = target.Name,
+                    ["blocksPerSm"] = fit.BlocksPerSm,
+                    ["limit"] = fit.Limit,
+                    ["waveBlocks"] = fit.WaveBlocks,
+                    ["blocks"] = fit.Blocks,
+                    ["waves"] = fit.Waves,
+                    ["tailUtilisation"] = Math.Round(fit.TailUtilisation, 4),
+                };
                 ptxas[binary.Arch] = facts;
             }
             var launch = kernel.Launch;

@@ -38,7 +38,7 @@ internal static class DataOpLowering
     {
         int k = output[1];
         int kg = k / op.Groups, reduction = x[1] / op.Groups * w[2] * w[3];
-        var tile = GemmTiles.ChooseTile((long)output[0] * output[2] * output[3], kg, reduction, target.SmCount);
+        var tile = TileSelection.Choose((long)output[0] * output[2] * output[3], kg, reduction, target);
         return new ConvTransposeSpec(x[0], x[1], x[2], x[3], k, w[2], w[3], output[2], output[3],
             op.Strides[0], op.Strides[1], op.Pads[0], op.Pads[1], op.Dilations[0], op.Dilations[1], op.Groups, op.HasBias, tile);
     }

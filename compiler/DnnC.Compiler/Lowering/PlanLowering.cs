@@ -16,7 +16,9 @@ namespace DnnC.Compiler.Lowering;
 /// </summary>
 public static class PlanLowering
 {
-    public static KernelPlan Lower(Graph graph, GpuTarget target, DiagnosticBag diagnostics)
+    /// <summary>Lowers for <paramref name="target"/>; <paramref name="oracle"/>, when given, tells the tile step what each
+    /// candidate kernel occupies (<see cref="TileSelection"/>).</summary>
+    public static KernelPlan Lower(Graph graph, GpuTarget target, DiagnosticBag diagnostics, IKernelResourceOracle? oracle = null)
     {
         var values = new List<PlanValue>();
         var ids = new Dictionary<string, int>();
@@ -45,7 +47,7 @@ public static class PlanLowering
                     continue;
             }
             var types = node.Inputs.Select(i => TypeOf(graph, i)).ToList();
-            var spec = SpecFor(node, types, target);
+            var spec = SpecFor(node, types, target, oracle);
             int output = AddValue(node.Name, ValueKind.Activation, node.Type);
             if (spec is null)
             {
@@ -83,7 +85,7 @@ public static class PlanLowering
         graph.Producer(value)?.Type ?? graph.Inputs.First(i => i.Name == value).Type;
 
     /// <summary>The kernel spec for one compute node, or null when no template covers it.</summary>
-    private static KernelSpec? SpecFor(Node node, IReadOnlyList<TensorType> inputs, GpuTarget target)
+    private static KernelSpec? SpecFor(Node node, IReadOnlyList<TensorType> inputs, GpuTarget target, IKernelResourceOracle? oracle)
     {
         var output = node.Type;
         switch (node.Op)
@@ -93,23 +95,27 @@ public static class PlanLowering
                 var x = inputs[0];
                 var w = inputs[1];
                 bool depthwise = c.Groups == x[1] && w[0] == x[1] && c.InputShift == 0;
-                var tile = GemmTiles.ChooseTile((long)output[0] * output[2] * output[3], w[0] / c.Groups, w[1] * w[2] * w[3], target.SmCount);
                 int first = c.HasBias ? 3 : 2;
-                return new ConvSpec(
+                var conv = new ConvSpec(
                     x[0], x[1], x[2], x[3], w[0], w[2], w[3], output[2], output[3],
                     c.Strides[0], c.Strides[1], c.Pads[0], c.Pads[1], c.Dilations[0], c.Dilations[1],
                     c.Groups, c.HasBias, c.InputShift,
                     RenumberSteps(c.Epilogue, first), Operands(inputs, first, output),
-                    depthwise ? ConvAlgorithm.Depthwise : ConvAlgorithm.ImplicitGemm, tile);
+                    depthwise ? ConvAlgorithm.Depthwise : ConvAlgorithm.ImplicitGemm, TileSelection.Candidates[^1]);
+                return conv with
+                {
+                    Tile = TileSelection.Choose((long)output[0] * output[2] * output[3], w[0] / c.Groups, w[1] * w[2] * w[3], target,
+                        t => conv with { Tile = t }, depthwise ? null : oracle),
+                };
             }
             case DenseOp d:
             {
                 int k = inputs[1][1], n = inputs[1][0];
                 int m = (int)(output.ElementCount / n);
                 int first = d.HasBias ? 3 : 2;
-                return new GemmSpec(1, m, n, k, 0, 0, true, d.HasBias,
-                    RenumberSteps(d.Epilogue, first), Operands(inputs, first, output),
-                    GemmTiles.ChooseTile(m, n, k, target.SmCount));
+                var gemm = new GemmSpec(1, m, n, k, 0, 0, true, d.HasBias,
+                    RenumberSteps(d.Epilogue, first), Operands(inputs, first, output), TileSelection.Candidates[^1]);
+                return gemm with { Tile = TileSelection.Choose(m, n, k, target, t => gemm with { Tile = t }, oracle) };
             }
             case MatMulOp mm:
             {
@@ -120,9 +126,9 @@ public static class PlanLowering
                 long? strideA = BatchStride(a, batch, (long)m * k);
                 long? strideB = BatchStride(b, batch, (long)k * n);
                 if (strideA is null || strideB is null) return null;
-                return new GemmSpec(batch, m, n, k, strideA.Value, strideB.Value, false, false,
-                    RenumberSteps(mm.Epilogue, 2), Operands(inputs, 2, output),
-                    GemmTiles.ChooseTile((long)m * batch, n, k, target.SmCount));
+                var matmul = new GemmSpec(batch, m, n, k, strideA.Value, strideB.Value, false, false,
+                    RenumberSteps(mm.Epilogue, 2), Operands(inputs, 2, output), TileSelection.Candidates[^1]);
+                return matmul with { Tile = TileSelection.Choose((long)m * batch, n, k, target, t => matmul with { Tile = t }, oracle) };
             }
             case ActivationOp a:
                 return new PointwiseSpec(output.Shape, [new ActivationStep(a.Kind, a.Alpha, a.Beta)], Operands(inputs, 0, output));

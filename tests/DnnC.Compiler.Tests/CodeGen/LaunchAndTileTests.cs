@@ -1,4 +1,6 @@
 using DnnC.Compiler.CodeGen;
+using DnnC.Compiler.Lowering;
+using DnnC.Runtime.Targets;
 using DnnC.Runtime.Plan;
 using static DnnC.Compiler.Tests.CodeGen.TestPlans;
 
@@ -6,14 +8,16 @@ namespace DnnC.Compiler.Tests.CodeGen;
 
 public sealed class LaunchAndTileTests
 {
+    private static GpuTarget Sms(int count) => GpuTarget.H100 with { SmCount = count };
+
     [Fact]
     public void ChooseTilePicksTheLargestTileThatFillsTheSms()
     {
-        Assert.Equal(GemmTiles.Candidates[1], GemmTiles.ChooseTile(56 * 56, 256, 576, 132)); // 128x64: 25 x 4 = 100 < 132
-        Assert.Equal(GemmTiles.Candidates[0], GemmTiles.ChooseTile(128 * 33, 128, 64, 66));
-        Assert.Equal(GemmTiles.Candidates[1], GemmTiles.ChooseTile(64 * 33, 128, 64, 66));
-        Assert.Equal(GemmTiles.Candidates[3], GemmTiles.ChooseTile(10, 10, 10, 132));
-        Assert.Throws<ArgumentException>(() => GemmTiles.ChooseTile(0, 1, 1, 1));
+        Assert.Equal(TileSelection.Candidates[1], TileSelection.Choose(56 * 56, 256, 576, Sms(132))); // 128x64: 25 x 4 = 100 < 132
+        Assert.Equal(TileSelection.Candidates[0], TileSelection.Choose(128 * 33, 128, 64, Sms(66)));
+        Assert.Equal(TileSelection.Candidates[1], TileSelection.Choose(64 * 33, 128, 64, Sms(66)));
+        Assert.Equal(TileSelection.Candidates[3], TileSelection.Choose(10, 10, 10, Sms(132)));
+        Assert.Throws<ArgumentException>(() => TileSelection.Choose(0, 1, 1, Sms(1)));
     }
 
     [Fact]
@@ -24,19 +28,19 @@ public sealed class LaunchAndTileTests
         {
             long m = random.Next(1, 200_000);
             int n = random.Next(1, 2048), sms = random.Next(20, 140);
-            var tile = GemmTiles.ChooseTile(m, n, 64, sms);
+            var tile = TileSelection.Choose(m, n, 64, Sms(sms));
             long Blocks(GemmTile t) => (m + t.Mt - 1) / t.Mt * ((n + t.Nt - 1) / t.Nt);
-            bool anyFills = GemmTiles.Candidates.Any(t => Blocks(t) >= sms);
+            bool anyFills = TileSelection.Candidates.Any(t => Blocks(t) >= sms);
             if (anyFills) Assert.True(Blocks(tile) >= sms);
-            int index = GemmTiles.Candidates.ToList().IndexOf(tile);
-            Assert.All(GemmTiles.Candidates.Take(index), larger => Assert.True(Blocks(larger) < sms));
+            int index = TileSelection.Candidates.ToList().IndexOf(tile);
+            Assert.All(TileSelection.Candidates.Take(index), larger => Assert.True(Blocks(larger) < sms));
         }
     }
 
     [Fact]
     public void ConvGridCoversEveryOutputOnce()
     {
-        var spec = Conv(2, 32, 9, 11, 48, 3, 3, pad: 1, groups: 4, tile: GemmTiles.Candidates[0]);
+        var spec = Conv(2, 32, 9, 11, 48, 3, 3, pad: 1, groups: 4, tile: TileSelection.Candidates[0]);
         var launch = KernelTemplates.Launch(spec);
         Assert.Equal((2 * 9 * 11 + 127) / 128, launch.GridX);
         Assert.Equal(1, launch.GridY); // 12 channels per group fit one 64-wide tile
@@ -57,7 +61,7 @@ public sealed class LaunchAndTileTests
     [Fact]
     public void GemmGridRunsColumnsOnXAndBatchOnZ()
     {
-        var spec = new GemmSpec(6, 37, 29, 71, 0, 0, false, false, [], [], GemmTiles.Candidates[2]);
+        var spec = new GemmSpec(6, 37, 29, 71, 0, 0, false, false, [], [], TileSelection.Candidates[2]);
         Assert.Equal(new LaunchConfig(1, 1, 6, 128, 1, 1, 0), KernelTemplates.Launch(spec));
     }
 

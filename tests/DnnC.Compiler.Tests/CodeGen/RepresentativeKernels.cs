@@ -1,3 +1,4 @@
+using DnnC.Compiler.Lowering;
 using DnnC.Compiler.CodeGen;
 using DnnC.Runtime.Plan;
 using static DnnC.Compiler.Tests.CodeGen.TestPlans;
@@ -30,7 +31,7 @@ internal static class RepresentativeKernels
         plans.Add(Conv(2, 16, 13, 13, 24, 3, 3, pad: 1, bias: true, epilogue: [Act(ActivationKind.Relu)]), 3);
 
         // Stride 2, dilation 2, non-square kernel, every activation in one chain.
-        plans.Add(Conv(1, 3, 17, 19, 10, 3, 5, stride: 2, pad: 2, dilation: 2, tile: GemmTiles.Candidates[0],
+        plans.Add(Conv(1, 3, 17, 19, 10, 3, 5, stride: 2, pad: 2, dilation: 2, tile: TileSelection.Candidates[0],
             epilogue:
             [
                 Act(ActivationKind.Sigmoid), Act(ActivationKind.Tanh), Act(ActivationKind.Clip, -0.5f, 0.75f),
@@ -39,7 +40,7 @@ internal static class RepresentativeKernels
 
         // Groups > 1 (not depthwise): residual add of a full-size tensor, per-channel scale.
         var groupedOut = new[] { 2, 48, 9, 11 };
-        plans.Add(Conv(2, 32, 9, 11, 48, 3, 3, pad: 1, groups: 4, bias: true, tile: GemmTiles.Candidates[0],
+        plans.Add(Conv(2, 32, 9, 11, 48, 3, 3, pad: 1, groups: 4, bias: true, tile: TileSelection.Candidates[0],
             epilogue:
             [
                 new BinaryStep(BinaryKind.Add, 0), new BinaryStep(BinaryKind.Mul, 1),
@@ -48,19 +49,19 @@ internal static class RepresentativeKernels
             operands: [new PlanOperand(4, Contiguous(groupedOut)), new PlanOperand(5, [0, 1, 0, 0])]), 5, groupedOut);
 
         // 1x1 conv with the shift of a 3x3 kernel folded into its loads (C=20: channels 18, 19 unshifted).
-        plans.Add(Conv(2, 20, 7, 9, 30, 1, 1, shift: 3, tile: GemmTiles.Candidates[3],
+        plans.Add(Conv(2, 20, 7, 9, 30, 1, 1, shift: 3, tile: TileSelection.Candidates[3],
             epilogue: [Act(ActivationKind.Gelu), new BinaryStep(BinaryKind.Sub, 0, RunningOnLeft: false)],
             operands: [new PlanOperand(3, [0, 0, 9, 1])]), 3);
 
         // 7x7 stride-2 stem, 1x1 stride-2 projection, and a 5x5 shift on a strided 1x1.
-        plans.Add(Conv(1, 3, 37, 37, 64, 7, 7, stride: 2, pad: 3, bias: true, tile: GemmTiles.Candidates[0]), 3);
-        plans.Add(Conv(3, 24, 15, 15, 40, 1, 1, stride: 2, tile: GemmTiles.Candidates[2]), 2);
-        plans.Add(Conv(1, 60, 8, 8, 16, 1, 1, stride: 2, shift: 5, tile: GemmTiles.Candidates[2]), 2);
+        plans.Add(Conv(1, 3, 37, 37, 64, 7, 7, stride: 2, pad: 3, bias: true, tile: TileSelection.Candidates[0]), 3);
+        plans.Add(Conv(3, 24, 15, 15, 40, 1, 1, stride: 2, tile: TileSelection.Candidates[2]), 2);
+        plans.Add(Conv(1, 60, 8, 8, 16, 1, 1, stride: 2, shift: 5, tile: TileSelection.Candidates[2]), 2);
 
         // Every H/W parameter different from its W/H twin, so a swapped index cannot pass.
         plans.Add(new ConvSpec(2, 5, 11, 10, 7, 3, 3, Ho: 6, Wo: 6, StrideH: 2, StrideW: 1, PadTop: 1, PadLeft: 0,
             DilationH: 1, DilationW: 2, Groups: 1, HasBias: true, InputShift: 0, [], [], ConvAlgorithm.ImplicitGemm,
-            GemmTiles.Candidates[3]), 3);
+            TileSelection.Candidates[3]), 3);
     }
 
     private static void AddDepthwise(TestPlans plans)
@@ -75,24 +76,24 @@ internal static class RepresentativeKernels
         plans.Add(Conv(1, 50, 6, 7, 50, 1, 1, groups: 50, shift: 5, algorithm: dw), 2);
         plans.Add(Conv(1, 8, 40, 33, 8, 3, 3, pad: 2, dilation: 2, groups: 8, algorithm: dw), 2);
         plans.Add(new ConvSpec(1, 6, 19, 12, 6, 3, 5, Ho: 10, Wo: 4, StrideH: 2, StrideW: 3, PadTop: 1, PadLeft: 2,
-            DilationH: 1, DilationW: 1, Groups: 6, HasBias: false, InputShift: 0, [], [], dw, GemmTiles.Candidates[0]), 2);
+            DilationH: 1, DilationW: 1, Groups: 6, HasBias: false, InputShift: 0, [], [], dw, TileSelection.Candidates[0]), 2);
     }
 
     private static void AddGemms(TestPlans plans)
     {
         // Dense layer: B stored [N, K], K not a tile multiple.
         plans.Add(new GemmSpec(1, 5, 1000, 513, 0, 0, BTransposed: true, HasBias: true,
-            [Act(ActivationKind.Gelu)], [], GemmTiles.Candidates[3]), 3, [5, 1000]);
+            [Act(ActivationKind.Gelu)], [], TileSelection.Candidates[3]), 3, [5, 1000]);
 
         // Batched matmul over a rank-4 output, B broadcast over the batch, residual add.
         int[] outShape = [2, 3, 37, 29];
         plans.Add(new GemmSpec(6, 37, 29, 71, 37 * 71, 0, BTransposed: false, HasBias: false,
-            [new BinaryStep(BinaryKind.Add, 0)], [new PlanOperand(3, Contiguous(outShape))], GemmTiles.Candidates[2]),
+            [new BinaryStep(BinaryKind.Add, 0)], [new PlanOperand(3, Contiguous(outShape))], TileSelection.Candidates[2]),
             3, outShape);
 
         // Largest tile with a per-row divisor.
         plans.Add(new GemmSpec(1, 300, 130, 64, 0, 0, BTransposed: false, HasBias: true,
-            [new BinaryStep(BinaryKind.Div, 0)], [new PlanOperand(4, [1, 0])], GemmTiles.Candidates[0]), 4, [300, 130]);
+            [new BinaryStep(BinaryKind.Div, 0)], [new PlanOperand(4, [1, 0])], TileSelection.Candidates[0]), 4, [300, 130]);
     }
 
     private static void AddPools(TestPlans plans)

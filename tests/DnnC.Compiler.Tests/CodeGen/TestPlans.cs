@@ -1,3 +1,4 @@
+using DnnC.Compiler.Lowering;
 using DnnC.Compiler.CodeGen;
 using DnnC.Runtime;
 using DnnC.Runtime.Plan;
@@ -57,5 +58,5 @@ internal sealed class TestPlans
         new(n, c, h, w, k, r, s,
             ConvOut(h, r, stride, pad, dilation), ConvOut(w, s, stride, pad, dilation),
             stride, stride, pad, pad, dilation, dilation, groups, bias, shift,
-            [.. epilogue ?? []], [.. operands ?? []], algorithm, tile ?? GemmTiles.Candidates[1]);
+            [.. epilogue ?? []], [.. operands ?? []], algorithm, tile ?? TileSelection.Candidates[1]);
 }
