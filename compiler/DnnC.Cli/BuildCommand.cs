@@ -81,6 +81,8 @@ public static class BuildCommand
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
         AnsiConsole.Write(table);
+        var decisions = LayerDecisionSummary.Lines(result.Layers);
+        if (decisions.Count > 0) Console.WriteLine("layer decisions:\n" + string.Join("\n", decisions.Select(line => "  " + line)));
         Console.WriteLine($"{result.Plan.ModelName}: {result.Plan.Kernels.Count} kernel(s), activation arena {result.Plan.ActivationArenaBytes} bytes, weights {result.Plan.WeightBytes} bytes");
         Console.WriteLine($"wrote {dir}");
     }

@@ -87,6 +87,29 @@ public class ExampleBuildTests
     }
 
     [Fact]
+    public void Build_prints_each_pass_s_layer_decisions_and_the_layers_it_kept_with_why()
+    {
+        var result = Cli.Run("build", Cli.Example("resnet_block"), "-o", Path.Combine(Cli.TempDir(), "o"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("layer decisions:\n  fold-batchnorm: 2 folded\n  fuse-epilogues: 3 fused\n", result.Stdout);
+
+        // A batchnorm whose conv output has another user stays, and the console says so.
+        string dir = Cli.TempDir();
+        string model = Path.Combine(dir, "kept.dnn");
+        File.WriteAllText(model, """
+            model Kept(x: f32[1, 8, 6, 6]) -> (y, z) {
+              weights seed 1
+              c = x |> conv2d(8, kernel: 3, pad: 1)
+              y = c |> batchnorm
+              z = c |> relu
+            }
+            """);
+        var kept = Cli.Run("build", model, "-o", Path.Combine(dir, "o"));
+        Assert.True(kept.ExitCode == 0, kept.ToString());
+        Assert.Matches(@"\n  fold-batchnorm: 1 kept\n(.|\n)*\n    kept y \(fold-batchnorm\): ", kept.Stdout);
+    }
+
+    [Fact]
     public void Time_steps_prints_each_build_step_and_pass_with_a_total()
     {
         var result = Cli.Run("build", Cli.Example("resnet_block"), "-o", Path.Combine(Cli.TempDir(), "o"), "--time-steps");
