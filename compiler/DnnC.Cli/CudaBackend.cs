@@ -63,6 +63,9 @@ public static class CudaBackend
         string arch = CompileArch(device.Info);
         var forDevice = source with { Options = source.Options with { Targets = EquatableArray.Create(arch) } };
         var build = BuildPipeline.Build(forDevice, diagnostics);
+        if (build.Binaries.Count == 0)
+            throw new CompilationFailedException(build.Plan.Kernels.Where(k => !Compiler.CodeGen.KernelTemplates.Supports(k))
+                .Select(k => Diag.NumericsNotEmitted(k.Name, k.Layers, k.Spec.Template, k.Numerics.ToString())).ToList());
         var binary = build.Binaries.Single();
         var cubins = new Dictionary<string, byte[]> { [binary.Arch] = binary.Cubin };
         var model = CudaModel.Load(device, build.Plan, cubins, binary.Ptx, build.Weights, useGraph, ptxArch: binary.Arch);
@@ -74,6 +77,8 @@ public static class CudaBackend
     /// <summary>Loads a build package's plan with its own cubins (or its PTX on a newer GPU); nothing is compiled.</summary>
     public static CudaModel Load(CudaDevice device, Runtime.Package.PlanPackage package, bool useGraph)
     {
+        if (!HasKernels(package))
+            throw new CudaLoadException("this build has no CUDA kernels (some of its kernels' numerics have no CUDA template yet; the build said so, DNN5011); run it with --backend sim");
         var cubins = package.Cubins.ToDictionary(c => c.Arch, c => c.Image);
         // The plan whose kernels the loaded image holds: the device's own cubin, else the PTX (JIT-compiled).
         string loaded = cubins.ContainsKey(device.Info.Arch) ? device.Info.Arch : package.PtxArch ?? device.Info.Arch;
@@ -82,6 +87,9 @@ public static class CudaBackend
                                 $"arena {package.Plan.ActivationArenaBytes} bytes, {(useGraph ? "CUDA graph" : "one launch at a time")}");
         return model;
     }
+
+    /// <summary>Whether a build package holds CUDA kernels (a cubin or PTX) at all.</summary>
+    public static bool HasKernels(Runtime.Package.PlanPackage package) => package.Cubins.Count > 0 || !string.IsNullOrEmpty(package.Ptx);
 
     public static string Describe(CudaDeviceInfo d) =>
         $"{d.Name} ({d.Arch}, {d.SmCount} SMs, driver {d.DriverText})";

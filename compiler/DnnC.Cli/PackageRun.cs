@@ -26,8 +26,14 @@ internal static class PackageRun
         CudaDevice? device = null;
         try
         {
-            string chosen = RunCommand.Choose(requested, out device, compiles: false);
             var package = loaded.Package;
+            // A build without CUDA kernels (numerics with no CUDA template yet) runs on the simulator when the GPU is not demanded.
+            if (requested == "auto" && !CudaBackend.HasKernels(package))
+            {
+                Console.Error.WriteLine("dnnc: --backend auto chose 'sim': the build has no CUDA kernels (DNN5011)");
+                requested = "sim";
+            }
+            string chosen = RunCommand.Choose(requested, out device, compiles: false);
             IReadOnlyDictionary<string, HostTensor> results;
             CudaTiming? timed;
             if (chosen == "cuda")

@@ -14,7 +14,13 @@ public sealed class SharedOptions
         Description = string.Join("|", GpuTarget.Known.Select(t => t.Name).Concat(GpuTarget.SupportedArchs)) + " (repeatable; default sm_80 and sm_90)",
         AllowMultipleArgumentsPerToken = false,
     };
-    public Option<string?> Precision { get; } = new Option<string?>("--precision") { Description = "fp32|fp16" }.AcceptOnlyFromAmong("fp32", "fp16");
+    public Option<string?> Precision { get; } = new Option<string?>("--precision")
+    {
+        Description = "fp32|fp16|tf32: fp16 stores activations and weights as FP16 and accumulates in FP32 (layers that cannot, or whose " +
+                      "calibrated activations would overflow FP16, stay FP32, with the reason in the build report); tf32 keeps FP32 storage " +
+                      "and multiplies conv, dense and matmul operands in TF32",
+    }.AcceptOnlyFromAmong("fp32", "fp16", "tf32");
+    public Option<bool> Fp16Clamp { get; } = new("--fp16-clamp") { Description = "with fp16: clamp weights beyond ±65504 to it (and report how many), instead of refusing them" };
     public Option<string?> Sparsity { get; } = new Option<string?>("--sparsity") { Description = "none|2:4" }.AcceptOnlyFromAmong("none", "2:4");
     public Option<string?> WeightBits { get; } = new Option<string?>("--weight-bits") { Description = "32|16|2" }.AcceptOnlyFromAmong("32", "16", "2");
     public Option<string?> Tail { get; } = new Option<string?>("--tail") { Description = "none|tile|prune|grow" }.AcceptOnlyFromAmong("none", "tile", "prune", "grow");
@@ -23,6 +29,7 @@ public sealed class SharedOptions
     {
         command.Add(Target);
         command.Add(Precision);
+        command.Add(Fp16Clamp);
         command.Add(Sparsity);
         command.Add(WeightBits);
         command.Add(Tail);
@@ -48,11 +55,11 @@ public sealed class SharedOptions
         var sparsity = parse.GetValue(Sparsity);
         var bits = parse.GetValue(WeightBits);
         var tail = parse.GetValue(Tail);
-        if (precision == "fp16") diagnostics.Add(Diag.UnsupportedOption("--precision", "fp16", "the FP16 pass is not implemented in this version"));
         if (sparsity == "2:4") diagnostics.Add(Diag.UnsupportedOption("--sparsity", "2:4", "the 2:4 sparsity pass is not implemented in this version"));
         if (bits is "16" or "2") diagnostics.Add(Diag.UnsupportedOption("--weight-bits", bits, "weight quantization is not implemented in this version"));
         if (tail is "tile" or "prune" or "grow") diagnostics.Add(Diag.UnsupportedOption("--tail", tail, "wave-quantized sizing is not implemented in this version"));
         if (diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
-        return new CompileOverrides(Targets: targets);
+        return new CompileOverrides(Targets: targets, Precision: precision is null ? null : Enum.Parse<Precision>(precision, ignoreCase: true),
+            Fp16Clamp: parse.GetValue(Fp16Clamp) ? true : null);
     }
 }

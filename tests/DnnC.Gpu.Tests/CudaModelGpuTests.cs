@@ -18,7 +18,8 @@ public class CudaModelGpuTests
         {
             foreach (var name in new[] { "mlp", "resnet_block", "mobilenet_block", "shift_block", "cifar_resnet" })
             {
-                var overrides = new CompileOverrides(Targets: new[] { device!.Info.Arch });
+                // FP32, whatever the example's compile section asks: the CUDA templates emit FP32 kernels only (DNN5011).
+                var overrides = new CompileOverrides(Targets: new[] { device!.Info.Arch }, Precision: Precision.Fp32);
                 var result = BuildPipeline.Build(RepoFiles.Example(name), overrides, new DiagnosticBag());
                 var cubins = result.Binaries.ToDictionary(b => b.Arch, b => b.Cubin);
                 var random = new Random(7);

@@ -33,7 +33,8 @@ public class CudaModelSimulatorGpuTests
     }
 
     private static BuildResult BuildFor(CudaDevice device, string example) =>
-        BuildPipeline.Build(RepoFiles.Example(example), new CompileOverrides(Targets: new[] { device.Info.Arch }), new DiagnosticBag());
+        // FP32, whatever the example's compile section asks: the CUDA templates emit FP32 kernels only (DNN5011).
+        BuildPipeline.Build(RepoFiles.Example(example), new CompileOverrides(Targets: new[] { device.Info.Arch }, Precision: Precision.Fp32), new DiagnosticBag());
 
     [GpuFact]
     public void Examples_on_the_GPU_match_the_simulator_on_the_same_plan()

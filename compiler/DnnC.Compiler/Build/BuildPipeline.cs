@@ -30,7 +30,7 @@ public sealed record BuildResult(
     Graph Optimized,
     KernelPlan Plan,
     PlanWeights Weights,
-    string CudaSource,
+    string? CudaSource,
     IReadOnlyList<TargetPlan> Targets,
     IReadOnlyList<CompiledArch> Binaries,
     IReadOnlyList<PassReport> Passes,
@@ -54,7 +54,7 @@ public static class BuildPipeline
         var context = new PassContext(graph.Options, GpuTarget.ForArch(graph.Options.Targets[0]));
         var manager = new PassManager(DefaultPipeline.Create()) { AfterPass = afterPass, Times = times ?? new StepTimes() };
         var optimized = manager.Run(graph, context);
-        return (optimized, new PassReports(context.Reports, context.Layers));
+        return (optimized, new PassReports(context.Reports, context.Layers, context.Diagnostics.Items.Where(d => !d.IsError).ToList()));
     }
 
     /// <summary>
@@ -63,7 +63,8 @@ public static class BuildPipeline
     /// </summary>
     public static LoweredModel Lower(Graph source, DiagnosticBag diagnostics)
     {
-        var (optimized, _) = Optimize(source);
+        var (optimized, reports) = Optimize(source);
+        diagnostics.AddRange(reports.Warnings ?? []);
         var plan = PlanLowering.Lower(optimized, GpuTarget.ForArch(source.Options.Targets[0]), diagnostics);
         return LoweredModel.Of(optimized, plan);
     }
@@ -85,10 +86,11 @@ public static class BuildPipeline
     {
         times ??= new StepTimes();
         var (optimized, reports) = Optimize(source, afterPass, times);
+        diagnostics.AddRange(reports.Warnings ?? []);
         var targets = TargetPlans.Lower(optimized, source.Options.Targets, diagnostics, times);
         var plan = targets[0].Plan;
         // Checked once before the parallel compiles, so a missing NVRTC is one diagnostic, not an AggregateException.
-        if (!Nvrtc.IsAvailable(out string reason))
+        if (targets.Any(t => t.CudaSource is not null) && !Nvrtc.IsAvailable(out string reason))
         {
             diagnostics.Add(Diag.NvrtcUnavailable(reason));
             throw new CompilationFailedException(diagnostics.Items);
@@ -107,7 +109,7 @@ public static class BuildPipeline
     {
         try
         {
-            var binaries = targets.AsParallel().AsOrdered().Select(t => Compile(t.CudaSource, t.Arch, t.Plan)).ToList();
+            var binaries = targets.Where(t => t.CudaSource is not null).AsParallel().AsOrdered().Select(t => Compile(t.CudaSource!, t.Arch, t.Plan)).ToList();
             // Added here, on the calling thread: the bag is not safe for the PLINQ workers to share.
             foreach (var binary in binaries)
                 foreach (var k in binary.Kernels.Where(k => k.SpillStoreBytes + k.SpillLoadBytes > 0))
@@ -151,9 +153,9 @@ public static class BuildPipeline
     public static void WriteOutputs(BuildResult result, string directory) =>
         AtomicDirectory.Write(directory, staging =>
         {
-            File.WriteAllText(Path.Combine(staging, "kernels.cu"), result.CudaSource);
+            if (result.CudaSource is not null) File.WriteAllText(Path.Combine(staging, "kernels.cu"), result.CudaSource);
             // A target whose plan differs from the first's (its tiles suit its SM count) has its own source.
-            foreach (var target in result.Targets.Where(t => t.Plan != result.Plan))
+            foreach (var target in result.Targets.Where(t => t.Plan != result.Plan && t.CudaSource is not null))
                 File.WriteAllText(Path.Combine(staging, $"kernels.{target.Arch}.cu"), target.CudaSource);
             foreach (var binary in result.Binaries)
                 File.WriteAllBytes(Path.Combine(staging, $"kernels.{binary.Arch}.cubin"), binary.Cubin);

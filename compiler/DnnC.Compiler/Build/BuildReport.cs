@@ -78,7 +78,8 @@ public static class BuildReport
             ["targets"] = new JsonArray(result.Binaries.Select(b => (JsonNode)JsonValue.Create(b.Arch)!).ToArray()),
             // Which CUDA source each architecture was compiled from: kernels.cu is the first target's plan.
             ["sources"] = new JsonObject(result.Targets.Select(t =>
-                KeyValuePair.Create(t.Arch, (JsonNode?)JsonValue.Create(t.Plan == plan ? "kernels.cu" : $"kernels.{t.Arch}.cu")))),
+                KeyValuePair.Create(t.Arch, (JsonNode?)JsonValue.Create(t.CudaSource is null ? "none: kernels without CUDA templates (simulator only)"
+                    : t.Plan == plan ? "kernels.cu" : $"kernels.{t.Arch}.cu")))),
             ["inputs"] = new JsonArray(result.Source.Inputs.Select(i => (JsonNode)new JsonObject
             {
                 ["name"] = i.Name,

@@ -12,11 +12,11 @@ public static class PendingFeatures
     public static void Warn(Graph graph, DiagnosticBag diagnostics)
     {
         var o = graph.Options;
-        if (o.Precision != Precision.Fp32) diagnostics.Add(Diag.PendingFeature(graph.Name, "precision fp16"));
         if (o.Sparsity != SparsityMode.None) diagnostics.Add(Diag.PendingFeature(graph.Name, "2:4 sparsity"));
         if (o.WeightBits != 32) diagnostics.Add(Diag.PendingFeature(graph.Name, $"{o.WeightBits}-bit weights"));
         if (o.Tail != TailMode.None) diagnostics.Add(Diag.PendingFeature(graph.Name, $"tail mode {o.Tail.ToString().ToLowerInvariant()}"));
-        foreach (var node in graph.Nodes.Where(n => n.Options != LayerOptions.Inherit))
+        // Precision annotations are honoured by the precision pass; the others wait for theirs.
+        foreach (var node in graph.Nodes.Where(n => n.Options with { Precision = null } != LayerOptions.Inherit))
             diagnostics.Add(Diag.PendingAnnotation(node.Location, node.Name));
     }
 }

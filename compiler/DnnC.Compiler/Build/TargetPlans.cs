@@ -8,8 +8,9 @@ using DnnC.Runtime.Targets;
 
 namespace DnnC.Compiler.Build;
 
-/// <summary>The plan lowered for one target architecture and its CUDA source.</summary>
-public sealed record TargetPlan(string Arch, KernelPlan Plan, string CudaSource);
+/// <summary>The plan lowered for one target architecture and its CUDA source; null when some kernel's numerics (FP16
+/// storage, 2:4 or ternary weights) has no CUDA template yet, so the build has no cubins and runs on the simulator.</summary>
+public sealed record TargetPlan(string Arch, KernelPlan Plan, string? CudaSource);
 
 /// <summary>
 /// Lowers once per target, because the plan depends on the GPU: tiles are sized to its SM count (and, with wave
@@ -34,6 +35,16 @@ public static class TargetPlans
             }
             if (plans.Count > 0 && plan.Values != plans[0].Plan.Values)
                 throw new InvalidOperationException($"the plan for {arch} places its values differently from the plan for {plans[0].Arch}; one weight blob cannot serve both");
+            var unsupported = plan.Kernels.Where(k => !KernelTemplates.Supports(k)).ToList();
+            if (unsupported.Count > 0)
+            {
+                // As TensorRT treats a precision it has no kernel for: the build goes on, says so, and is not compiled
+                // for CUDA; the plan (and the package) is the same one the simulator runs.
+                if (plans.Count == 0) diagnostics.Add(Diag.NoCudaKernels(unsupported.Count, plan.Kernels.Count,
+                    unsupported.Take(3).Select(k => $"{k.Name} ({k.Numerics})")));
+                plans.Add(new TargetPlan(arch, plan, null));
+                continue;
+            }
             plans.Add(new TargetPlan(arch, plan, times.Time("emit CUDA", () => CudaEmitter.Emit(plan))));
         }
         return plans;

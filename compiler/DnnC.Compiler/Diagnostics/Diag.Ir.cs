@@ -34,6 +34,15 @@ public static partial class Diag
 
 public static partial class Diag
 {
+    /// <summary>A layer asked for FP16 holds a weight FP16 cannot hold.</summary>
+    public static Diagnostic WeightBeyondFp16(SourceLocation at, string layer, string weight, int count, double largest) =>
+        Error("DNN4006", at, $"layer '{layer}' would run in FP16, but {count} value(s) of its weight '{weight}' lie beyond FP16's ±65504 (the largest is {largest:G6})",
+            "keep the layer FP32 (@fp32), or pass --fp16-clamp to clamp them to ±65504");
+
+    /// <summary>@fp16 on a layer that cannot store FP16.</summary>
+    public static Diagnostic Fp16AnnotationIgnored(SourceLocation at, string layer, string why) =>
+        Warning("DNN4007", at, $"@fp16 on '{layer}' has no effect: {why}; it stays FP32");
+
     public static Diagnostic PendingFeature(string model, string feature) =>
         Warning("DNN4004", Text.SourceLocation.None, $"model '{model}' asks for {feature}, which this version does not implement yet; the build is FP32 dense");
 

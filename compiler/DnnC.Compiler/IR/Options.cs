@@ -2,7 +2,10 @@ using DnnC.Runtime;
 
 namespace DnnC.Compiler.IR;
 
-public enum Precision { Fp32, Fp16 }
+/// <summary>What the user asks for: FP32 everywhere, FP16 storage with FP32 accumulation (FP16 tensor cores for conv,
+/// dense and matmul), or FP32 storage with TF32 tensor-core math for conv, dense and matmul. The precision pass decides
+/// per layer what it gets (<see cref="Passes.AssignPrecision"/>).</summary>
+public enum Precision { Fp32, Fp16, Tf32 }
 public enum SparsityMode { None, TwoFour }
 public enum TailMode { None, Tile, Prune, Grow }
 
@@ -22,7 +25,8 @@ public sealed record CompileOptions(
     Precision Precision = Precision.Fp32,
     SparsityMode Sparsity = SparsityMode.None,
     int WeightBits = 32,
-    TailMode Tail = TailMode.None)
+    TailMode Tail = TailMode.None,
+    bool Fp16Clamp = false)
 {
     public static readonly CompileOptions Default = new(EquatableArray.Create("sm_80", "sm_90"));
 
@@ -37,12 +41,14 @@ public sealed record CompileOverrides(
     Precision? Precision = null,
     SparsityMode? Sparsity = null,
     int? WeightBits = null,
-    TailMode? Tail = null)
+    TailMode? Tail = null,
+    bool? Fp16Clamp = null)
 {
     public CompileOptions ApplyTo(CompileOptions model) => new(
         Targets ?? model.Targets,
         Precision ?? model.Precision,
         Sparsity ?? model.Sparsity,
         WeightBits ?? model.WeightBits,
-        Tail ?? model.Tail);
+        Tail ?? model.Tail,
+        Fp16Clamp ?? model.Fp16Clamp);
 }

@@ -25,6 +25,16 @@ public sealed class CalibrationSet(IReadOnlyList<IReadOnlyDictionary<string, Hos
         return new CalibrationSet(sets);
     }
 
+    /// <summary>Per node of <paramref name="graph"/>, the largest magnitude it computes over every input set (reference executor).</summary>
+    public IReadOnlyDictionary<string, double> LargestMagnitudes(Graph graph)
+    {
+        var largest = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var feeds in Inputs)
+            foreach (var (node, max) in ReferenceExecutor.LargestMagnitudes(graph, feeds))
+                largest[node] = Math.Max(largest.GetValueOrDefault(node), max);
+        return largest;
+    }
+
     /// <summary>Every output of <paramref name="graph"/> on every input set, by the reference executor.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> Reference(Graph graph) =>
         Inputs.Select(feeds => ReferenceExecutor.Run(graph, feeds)).ToList();

@@ -19,6 +19,9 @@ public static class DefaultPipeline
         new FuseEpilogues(),
         // What elementwise work remains is merged into chains, one kernel each.
         new FuseElementwiseChains(),
+        // Per kernel, FP16 or TF32 where asked for and safe: after folding (done in FP32 weights) and fusion (so each
+        // decision is a kernel's), measured on calibration inputs.
+        new AssignPrecision(),
         // Remove the constants and nodes that folding and fusion left unused.
         new DeadCodeElimination(),
     ];

@@ -54,6 +54,14 @@ internal sealed class GraphEditor(Graph graph)
 
     public void Replace(Node old, Node replacement) => _nodes[_nodes.IndexOf(old)] = replacement;
 
+    /// <summary>Gives a constant node new values under a fresh weight key (weights are never changed in place).</summary>
+    public void ReplaceConstant(Node constant, HostTensor tensor, string stem)
+    {
+        string key = FreshName(stem);
+        _weights = _weights.With(key, tensor);
+        Replace(constant, constant with { Op = ((ConstantOp)constant.Op) with { Key = key } });
+    }
+
     public void Remove(Node node) => _nodes.Remove(node);
 
     public Graph Build() => graph with { Nodes = _nodes.ToEquatableArray(), Weights = _weights };

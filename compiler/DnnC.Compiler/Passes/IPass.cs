@@ -42,7 +42,7 @@ public sealed record LayerMetric(string Name, double Value);
 public sealed record LayerReport(string Pass, string Layer, string Decision, string Reason, EquatableArray<LayerMetric> Metrics);
 
 /// <summary>Everything the passes reported: one summary per pass run, and the per-layer decisions.</summary>
-public sealed record PassReports(IReadOnlyList<PassReport> Passes, IReadOnlyList<LayerReport> Layers);
+public sealed record PassReports(IReadOnlyList<PassReport> Passes, IReadOnlyList<LayerReport> Layers, IReadOnlyList<Diagnostic>? Warnings = null);
 
 /// <summary>
 /// What a pass may know besides the graph: the compile options, the GPU the plan is sized for, and

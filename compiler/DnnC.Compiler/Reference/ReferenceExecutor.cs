@@ -27,7 +27,19 @@ public static class ReferenceExecutor
     public static IReadOnlyDictionary<string, double[]> RunDouble(Graph graph, IReadOnlyDictionary<string, HostTensor> inputs) =>
         Execute(graph, inputs).ToDictionary(o => o.Name, o => (double[])o.Value.Data.Clone());
 
-    private static List<(string Name, RefTensor Value)> Execute(Graph graph, IReadOnlyDictionary<string, HostTensor> inputs)
+    /// <summary>Runs the graph and returns, per graph input and node, the largest magnitude among its values (infinite
+    /// where one is; NaN is ignored).</summary>
+    public static IReadOnlyDictionary<string, double> LargestMagnitudes(Graph graph, IReadOnlyDictionary<string, HostTensor> inputs)
+    {
+        static double Largest(IEnumerable<double> values) => values.Where(v => !double.IsNaN(v)).Select(Math.Abs).DefaultIfEmpty(0).Max();
+        var largest = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var input in graph.Inputs) largest[input.Name] = Largest(inputs[input.Name].Data.Select(v => (double)v));
+        Execute(graph, inputs, (node, value) => largest[node.Name] = Largest(value.Data));
+        return largest;
+    }
+
+    private static List<(string Name, RefTensor Value)> Execute(Graph graph, IReadOnlyDictionary<string, HostTensor> inputs,
+        Action<Node, RefTensor>? observe = null)
     {
         ValidateInputs(graph, inputs);
         var values = new Dictionary<string, RefTensor>();
@@ -41,6 +53,7 @@ public static class ReferenceExecutor
                 throw new InvalidOperationException(
                     $"reference executor computed {TensorType.FormatShape(value.Shape)} for node '{node.Name}' typed {node.Type}");
             values[node.Name] = value;
+            observe?.Invoke(node, value);
         }
         return graph.Outputs.Select(o => (o.Name, values[o.Value])).ToList();
     }

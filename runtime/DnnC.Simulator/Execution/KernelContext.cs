@@ -19,7 +19,7 @@ internal sealed class KernelContext(PlanKernel kernel, TensorRef[] args, int[] o
     /// <summary>Activations as an FP16 kernel loads them from memory: rounded to the storage precision, in place.</summary>
     public void Load(Span<float> values)
     {
-        if (Numerics.RoundsOutputs) Numerics.RoundStored(values);
+        if (Numerics.RoundsLoads) Numerics.RoundLoaded(values);
     }
 
     /// <summary>The run's final step for any output values: storage rounding, where the numerics ask for it.</summary>

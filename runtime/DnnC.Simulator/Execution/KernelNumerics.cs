@@ -13,15 +13,22 @@ public abstract class KernelNumerics
 {
     public static KernelNumerics Fp32 { get; } = new Fp32Numerics();
     public static KernelNumerics Fp16Storage { get; } = new Fp16StorageNumerics();
+    public static KernelNumerics Tf32Math { get; } = new Tf32MathNumerics();
 
     public abstract string Name { get; }
 
     /// <summary>The numerics the plan asks for.</summary>
     public static KernelNumerics For(PlanNumerics numerics) =>
-        numerics.Precision == KernelPrecision.Fp16 ? Fp16Storage : Fp32;
+        numerics.Precision == KernelPrecision.Fp16 ? Fp16Storage : numerics.Math == MathMode.Tf32TensorCore ? Tf32Math : Fp32;
 
     /// <summary>True when <see cref="RoundStored"/> changes values; kernels skip the call otherwise.</summary>
     public abstract bool RoundsOutputs { get; }
+
+    /// <summary>True when <see cref="RoundLoaded"/> changes the operands conv and GEMM kernels load.</summary>
+    public virtual bool RoundsLoads => RoundsOutputs;
+
+    /// <summary>Rounds operands as the kernel's multiplier sees them, in place: the storage precision by default.</summary>
+    public virtual void RoundLoaded(Span<float> values) => RoundStored(values);
 
     /// <summary>The weights the kernel computes with, from the values decoded out of the blob: an override to FP16 storage
     /// rounds weights the plan stores as float32.</summary>
@@ -29,6 +36,28 @@ public abstract class KernelNumerics
 
     /// <summary>Rounds finished output values to the storage precision, in place.</summary>
     public virtual void RoundStored(Span<float> values) { }
+
+    /// <summary>TF32 tensor-core math over FP32 storage: conv and GEMM operands (weights and loaded activations) round to
+    /// TF32's 10-bit mantissa, to nearest with ties away from zero as cvt.rna.tf32.f32 does; products accumulate in FP32
+    /// and outputs are stored as FP32.</summary>
+    private sealed class Tf32MathNumerics : KernelNumerics
+    {
+        public override string Name => "tf32";
+        public override bool RoundsOutputs => false;
+        public override bool RoundsLoads => true;
+
+        public override float[] RoundWeights(PlanValue value, float[] decoded)
+        {
+            var rounded = (float[])decoded.Clone();
+            RoundLoaded(rounded);
+            return rounded;
+        }
+
+        public override void RoundLoaded(Span<float> values)
+        {
+            for (int i = 0; i < values.Length; i++) values[i] = Runtime.Numerics.Tf32.Round(values[i]);
+        }
+    }
 
     private sealed class Fp32Numerics : KernelNumerics
     {

@@ -78,7 +78,7 @@ internal sealed partial class Binder
             options = key switch
             {
                 "target" => BindTargets(entry, options),
-                "precision" => Choose(entry, options, ["fp32", "fp16"], v => options with { Precision = v == "fp16" ? Precision.Fp16 : Precision.Fp32 }),
+                "precision" => Choose(entry, options, ["fp32", "fp16", "tf32"], v => options with { Precision = Enum.Parse<Precision>(v, ignoreCase: true) }),
                 "sparsity" => Choose(entry, options, ["none", "2:4"], v => options with { Sparsity = v == "2:4" ? SparsityMode.TwoFour : SparsityMode.None }),
                 "weight_bits" => Choose(entry, options, ["32", "16", "2"], v => options with { WeightBits = int.Parse(v) }),
                 _ => Choose(entry, options, ["none", "tile", "prune", "grow"], v => options with { Tail = Enum.Parse<TailMode>(v, ignoreCase: true) }),

@@ -1,0 +1,61 @@
+using DnnC.Compiler.Tensors;
+
+namespace DnnC.EndToEnd.Tests;
+
+/// <summary>
+/// <c>--precision fp16|tf32</c> through <c>dnnc run --backend sim</c>, as a user runs it, on every example (random
+/// weights; the light models' constant weights give flat outputs that no rounding changes) with fresh seeded inputs:
+/// FP16 plans within 1e-2 relative L2 of the FP32 reference (DESIGN numerics), TF32 plans within 1e-3, and both really
+/// different from the FP32 plan's outputs.
+/// </summary>
+public class PrecisionCliTests
+{
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var model in Cli.ExampleNames().Select(Cli.Example))
+            foreach (var precision in new[] { "fp16", "tf32" })
+                data.Add(model, precision);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_reduced_precision_plan_stays_within_its_tolerance_of_the_fp32_reference(string model, string precision)
+    {
+        string dir = Cli.TempDir();
+        string[] seed = ["--seed", (model.Length * 7).ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        var reference = Cli.Run(["run", model, "--backend", "reference", "--output-dir", Path.Combine(dir, "reference"), .. seed]);
+        Assert.True(reference.ExitCode == 0, reference.ToString());
+        var fp32 = Cli.Run(["run", model, "--backend", "sim", "--precision", "fp32", "--output-dir", Path.Combine(dir, "fp32"), .. seed]);
+        Assert.True(fp32.ExitCode == 0, fp32.ToString());
+        var reduced = Cli.Run(["run", model, "--backend", "sim", "--precision", precision, "--output-dir", Path.Combine(dir, precision), .. seed]);
+        Assert.True(reduced.ExitCode == 0, reduced.ToString());
+
+        string tolerance = precision == "fp16" ? "1e-2" : "1e-3";
+        var compare = Cli.Run("compare", Path.Combine(dir, precision), Path.Combine(dir, "reference"), "--max-rel-l2", tolerance);
+        Assert.True(compare.ExitCode == 0, compare.ToString());
+        var outputs = Directory.GetFiles(Path.Combine(dir, "fp32"), "output_*.pb").Select(Path.GetFileName).ToList();
+        Assert.Contains(outputs, o => !File.ReadAllBytes(Path.Combine(dir, "fp32", o!)).SequenceEqual(File.ReadAllBytes(Path.Combine(dir, precision, o!))));
+        foreach (var o in outputs) Assert.DoesNotContain(TensorFiles.Read(Path.Combine(dir, precision, o!)).Tensor.Data, float.IsNaN);
+    }
+
+    [Fact]
+    public void An_fp16_build_says_it_has_no_cuda_kernels_yet_and_runs_on_the_simulator()
+    {
+        string dir = Cli.TempDir();
+        var build = Cli.Run("build", Cli.Example("mlp"), "--precision", "fp16", "-o", Path.Combine(dir, "o"));
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Contains("warning DNN5011", build.Stderr + build.Stdout);
+        Assert.Contains("FP16 tensor cores", build.Stderr + build.Stdout);
+        Assert.False(File.Exists(Path.Combine(dir, "o", "kernels.cu")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir, "o"), "*.cubin"));
+
+        var fromBuild = Cli.Run("run", Path.Combine(dir, "o"), "--seed", "3", "--output-dir", Path.Combine(dir, "b"));
+        Assert.True(fromBuild.ExitCode == 0, fromBuild.ToString());
+        Assert.Contains("chose 'sim'", fromBuild.Stderr);
+        var fromModel = Cli.Run("run", Cli.Example("mlp"), "--precision", "fp16", "--backend", "sim", "--seed", "3", "--output-dir", Path.Combine(dir, "m"));
+        Assert.True(fromModel.ExitCode == 0, fromModel.ToString());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "m", "output_0.pb")), File.ReadAllBytes(Path.Combine(dir, "b", "output_0.pb")));
+    }
+}
