@@ -18,6 +18,7 @@ public class DiagnosticCodeTests
         p.ParameterType == typeof(SourceLocation) ? SourceLocation.None
         : p.ParameterType == typeof(string) ? "x"
         : p.ParameterType == typeof(int) ? 1
+        : p.ParameterType == typeof(double) ? 1.0
         : p.ParameterType.IsAssignableFrom(typeof(string[])) ? new[] { "x" }
         : throw new InvalidOperationException($"no placeholder for {p.ParameterType}");
 

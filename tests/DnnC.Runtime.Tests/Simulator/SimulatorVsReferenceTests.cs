@@ -137,7 +137,8 @@ public sealed class SimulatorVsReferenceTests
     public void Every_example_matches_the_reference(string name)
     {
         string file = ExampleFiles().Single(f => Path.GetFileNameWithoutExtension(f) == name);
-        var graph = BuildPipeline.Load(file, new CompileOverrides(), new DiagnosticBag());
+        // The FP32 plan, whatever the example's compile section asks (PrecisionCliTests holds FP16 plans to theirs).
+        var graph = BuildPipeline.Load(file, new CompileOverrides(Precision: Precision.Fp32), new DiagnosticBag());
         AssertMatches(graph, name);
     }
 

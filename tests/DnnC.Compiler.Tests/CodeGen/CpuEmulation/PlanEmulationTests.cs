@@ -25,7 +25,8 @@ public sealed class PlanEmulationTests(ITestOutputHelper output)
     public void Example_plan_matches_the_reference_executor(string name)
     {
         if (!CpuKernelLibrary.CompilerAvailable(out string reason)) { output.WriteLine("skipped: " + reason); return; }
-        var graph = BuildPipeline.Load(RepoFiles.Example(name), new CompileOverrides(), new DiagnosticBag());
+        // The FP32 plan, whatever the example's compile section asks: the CUDA templates emit FP32 kernels only.
+        var graph = BuildPipeline.Load(RepoFiles.Example(name), new CompileOverrides(Precision: Precision.Fp32), new DiagnosticBag());
         AssertPlanMatchesReference(graph, seed: name.Length);
     }
 
