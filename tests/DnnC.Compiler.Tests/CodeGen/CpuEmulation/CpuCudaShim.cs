@@ -5,6 +5,9 @@ namespace DnnC.Compiler.Tests.CodeGen.CpuEmulation;
 /// CUDA thread of a block, a std::barrier for __syncthreads, blocks run one after another (so
 /// __shared__ can be a function-local static). It checks index math and synchronisation, not
 /// GPU timing or memory-model corner cases.
+/// Warp-level instructions (TensorCoreHelpers) run the warp's 32 lanes in lock-step: each lane deposits its
+/// registers in the warp's slots, a per-warp barrier, then every lane computes its own result from all 32 lanes'
+/// registers by the PTX ISA's fragment tables (PTX.md §1.2), and a second barrier frees the slots.
 /// </summary>
 internal static class CpuCudaShim
 {
@@ -14,6 +17,8 @@ internal static class CpuCudaShim
         #include <barrier>
         #include <thread>
         #include <vector>
+        #include <memory>
+        #include <algorithm>
         struct dnnc_dim3 { unsigned x, y, z; };
         static thread_local dnnc_dim3 threadIdx, blockIdx;
         static dnnc_dim3 blockDim, gridDim;
@@ -25,7 +30,56 @@ internal static class CpuCudaShim
         #define __launch_bounds__(...)
         #define __shared__ static
         static inline float __int_as_float(unsigned bits) { float f; std::memcpy(&f, &bits, 4); return f; }
+        static inline unsigned __float_as_uint(float f) { unsigned u; std::memcpy(&u, &f, 4); return u; }
         static inline void __syncthreads() { dnnc_block_barrier->arrive_and_wait(); }
+
+        /* ---- the warp-level instructions of TensorCoreHelpers, modelled from the PTX ISA tables (PTX.md) ---- */
+        struct dnnc_warp_slots { unsigned a[32][4]; unsigned b[32][2]; };
+        static thread_local std::barrier<>* dnnc_warp_barrier;
+        static thread_local dnnc_warp_slots* dnnc_warp;
+        static inline unsigned dnnc_lane_id() { return threadIdx.x & 31; }
+        static inline float dnnc_half_bits(unsigned bits) { _Float16 h; unsigned short s = (unsigned short)bits; std::memcpy(&h, &s, 2); return (float)h; }
+        /* cvt.rn.f16x2.f32 (PTX.md §0): round to nearest even, lo in bits [15:0], hi in [31:16]. */
+        static inline unsigned dnnc_pack_half2(float lo, float hi)
+        {
+            _Float16 l = (_Float16)lo, h = (_Float16)hi;
+            unsigned short lb, hb;
+            std::memcpy(&lb, &l, 2); std::memcpy(&hb, &h, 2);
+            return (unsigned)lb | ((unsigned)hb << 16);
+        }
+        /* mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32, PTX ISA §9.7.14.5.8 (PTX.md §1.2): g = lane >> 2, t = lane & 3;
+           A element e of a lane (register e >> 1, half e & 1) is A[g + 8((e >> 1) & 1)][2t + (e & 1) + 8(e >> 2)];
+           B element e is B[k = 2t + (e & 1) + 8(e >> 1)][n = g]; C/D element e is [g + 8(e >> 1)][2t + (e & 1)].
+           Products of f16 values are exact in f32; they are summed in k order onto C in f32 (PTX leaves the order open). */
+        static inline void dnnc_mma_m16n8k16(float* d, const unsigned* a, const unsigned* b, const float* c)
+        {
+            unsigned lane = dnnc_lane_id();
+            for (int r = 0; r < 4; ++r) dnnc_warp->a[lane][r] = a[r];
+            for (int r = 0; r < 2; ++r) dnnc_warp->b[lane][r] = b[r];
+            dnnc_warp_barrier->arrive_and_wait();
+            float A[16][16], B[16][8];
+            for (int l = 0; l < 32; ++l) {
+                int g = l >> 2, t = l & 3;
+                for (int e = 0; e < 8; ++e) {
+                    unsigned reg = dnnc_warp->a[l][e >> 1];
+                    A[g + 8 * ((e >> 1) & 1)][2 * t + (e & 1) + 8 * (e >> 2)] = dnnc_half_bits((e & 1) ? reg >> 16 : reg & 0xFFFF);
+                }
+                for (int e = 0; e < 4; ++e) {
+                    unsigned reg = dnnc_warp->b[l][e >> 1];
+                    B[2 * t + (e & 1) + 8 * (e >> 1)][g] = dnnc_half_bits((e & 1) ? reg >> 16 : reg & 0xFFFF);
+                }
+            }
+            int g = lane >> 2, t = lane & 3;
+            float out[4];
+            for (int e = 0; e < 4; ++e) {
+                int row = g + 8 * (e >> 1), col = 2 * t + (e & 1);
+                float acc = c[e];
+                for (int k = 0; k < 16; ++k) acc += A[row][k] * B[k][col];
+                out[e] = acc;
+            }
+            dnnc_warp_barrier->arrive_and_wait();   /* every lane has read the slots: they may be written again */
+            for (int e = 0; e < 4; ++e) d[e] = out[e];
+        }
 
         """;
 
@@ -56,10 +110,17 @@ internal static class CpuCudaShim
             blockDim = { (unsigned)threads, 1, 1 };
             std::barrier<> barrier(threads);
             dnnc_block_barrier = &barrier;
+            // One barrier and one set of register slots per warp, for the lock-step warp instructions.
+            int warps = (threads + 31) / 32;
+            std::vector<std::unique_ptr<std::barrier<>>> warp_barriers;
+            std::vector<dnnc_warp_slots> warp_slots(warps);
+            for (int w = 0; w < warps; ++w) warp_barriers.push_back(std::make_unique<std::barrier<>>(std::min(32, threads - 32 * w)));
             std::vector<std::thread> pool;
             for (int t = 0; t < threads; ++t) {
-                pool.emplace_back([=, &barrier] {
+                pool.emplace_back([=, &barrier, &warp_barriers, &warp_slots] {
                     threadIdx = { (unsigned)t, 0, 0 };
+                    dnnc_warp_barrier = warp_barriers[t / 32].get();
+                    dnnc_warp = &warp_slots[t / 32];
                     for (int z = 0; z < gz; ++z)
                         for (int y = 0; y < gy; ++y)
                             for (int x = 0; x < gx; ++x) {
