@@ -26,6 +26,41 @@ public static class TensorCoreHelpers
                 : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), "f"(c[2]), "f"(c[3]));
         }
+        /* fp32 -> tf32 bits, round to nearest with ties away from zero: the one tf32 rounding NVRTC 11.8 has for sm_80 (PTX.md §2.3). */
+        __device__ __forceinline__ unsigned dnnc_to_tf32(float x)
+        {
+            unsigned d;
+            asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(d) : "f"(x));
+            return d;
+        }
+        /* D = A·B + C with A 16x8 and B 8x8 in tf32 (4 and 2 regs), C and D 16x8 f32: PTX.md §2.2. */
+        __device__ __forceinline__ void dnnc_mma_m16n8k8_tf32(float* d, const unsigned* a, const unsigned* b, const float* c)
+        {
+            asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%10,%11,%12,%13};"
+                : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
+                : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), "f"(c[2]), "f"(c[3]));
+        }
+        __device__ __forceinline__ unsigned dnnc_shared_address(const void* p)
+        {
+            unsigned address;
+            asm("{ .reg .u64 a; cvta.to.shared.u64 a, %1; cvt.u32.u64 %0, a; }" : "=r"(address) : "l"(p));
+            return address;
+        }
+        /* ldmatrix (PTX.md §3): lanes 8j..8j+7 give the 16-byte rows of matrix j; register j of lane l receives row l >> 2,
+           halves 2(l & 3) and 2(l & 3) + 1 of matrix j (.trans: rows 2(l & 3) and 2(l & 3) + 1, column l >> 2). */
+        __device__ __forceinline__ void dnnc_ldmatrix_x4(unsigned* r, const void* row)
+        {
+            asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];"
+                : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(dnnc_shared_address(row)));
+        }
+        __device__ __forceinline__ void dnnc_ldmatrix_x2(unsigned* r, const void* row)
+        {
+            asm volatile("ldmatrix.sync.aligned.m8n8.x2.shared.b16 {%0,%1}, [%2];" : "=r"(r[0]), "=r"(r[1]) : "r"(dnnc_shared_address(row)));
+        }
+        __device__ __forceinline__ void dnnc_ldmatrix_x2_trans(unsigned* r, const void* row)
+        {
+            asm volatile("ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16 {%0,%1}, [%2];" : "=r"(r[0]), "=r"(r[1]) : "r"(dnnc_shared_address(row)));
+        }
         __device__ __forceinline__ unsigned dnnc_lane_id()
         {
             unsigned lane;

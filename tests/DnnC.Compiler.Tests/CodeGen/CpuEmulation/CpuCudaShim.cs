@@ -34,7 +34,7 @@ internal static class CpuCudaShim
         static inline void __syncthreads() { dnnc_block_barrier->arrive_and_wait(); }
 
         /* ---- the warp-level instructions of TensorCoreHelpers, modelled from the PTX ISA tables (PTX.md) ---- */
-        struct dnnc_warp_slots { unsigned a[32][4]; unsigned b[32][2]; };
+        struct dnnc_warp_slots { unsigned a[32][4]; unsigned b[32][2]; const unsigned short* rows[32]; };
         static thread_local std::barrier<>* dnnc_warp_barrier;
         static thread_local dnnc_warp_slots* dnnc_warp;
         static inline unsigned dnnc_lane_id() { return threadIdx.x & 31; }
@@ -80,6 +80,61 @@ internal static class CpuCudaShim
             dnnc_warp_barrier->arrive_and_wait();   /* every lane has read the slots: they may be written again */
             for (int e = 0; e < 4; ++e) d[e] = out[e];
         }
+        /* cvt.rna.tf32.f32 (PTX.md §2.3): finite values gain half of the dropped range, then the low 13 bits go. */
+        static inline unsigned dnnc_to_tf32(float x)
+        {
+            unsigned bits = __float_as_uint(x);
+            if (std::isfinite(x)) bits += 0x1000u;
+            return bits & 0xFFFFE000u;
+        }
+        /* mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32, PTX ISA §9.7.14.5.7 (PTX.md §2.2): A register r is
+           A[g + 8(r & 1)][t + 4(r >> 1)], B register r is B[k = t + 4r][n = g]; C/D as for m16n8k16. The multiplier reads
+           each operand's top 19 bits (bits & 0xFFFFE000, PTX.md §2.3); products are summed in k order in f32. */
+        static inline void dnnc_mma_m16n8k8_tf32(float* d, const unsigned* a, const unsigned* b, const float* c)
+        {
+            unsigned lane = dnnc_lane_id();
+            for (int r = 0; r < 4; ++r) dnnc_warp->a[lane][r] = a[r];
+            for (int r = 0; r < 2; ++r) dnnc_warp->b[lane][r] = b[r];
+            dnnc_warp_barrier->arrive_and_wait();
+            float A[16][8], B[8][8];
+            for (int l = 0; l < 32; ++l) {
+                int g = l >> 2, t = l & 3;
+                for (int r = 0; r < 4; ++r) A[g + 8 * (r & 1)][t + 4 * (r >> 1)] = __int_as_float(dnnc_warp->a[l][r] & 0xFFFFE000u);
+                for (int r = 0; r < 2; ++r) B[t + 4 * r][g] = __int_as_float(dnnc_warp->b[l][r] & 0xFFFFE000u);
+            }
+            int g = lane >> 2, t = lane & 3;
+            float out[4];
+            for (int e = 0; e < 4; ++e) {
+                int row = g + 8 * (e >> 1), col = 2 * t + (e & 1);
+                float acc = c[e];
+                for (int k = 0; k < 8; ++k) acc += A[row][k] * B[k][col];
+                out[e] = acc;
+            }
+            dnnc_warp_barrier->arrive_and_wait();
+            for (int e = 0; e < 4; ++e) d[e] = out[e];
+        }
+        /* ldmatrix.sync.aligned.m8n8.{x1,x2,x4}{.trans}.shared.b16, PTX ISA §9.7.14.5.15 (PTX.md §3.2-3.3): lane 8j + r
+           gives the address of row r of matrix j; register j of lane l gets M_j[l >> 2][2(l & 3) + h] (h = half), or with
+           .trans M_j[2(l & 3) + h][l >> 2]. */
+        static inline void dnnc_ldmatrix(unsigned* out, const void* row, int matrices, bool trans)
+        {
+            unsigned lane = dnnc_lane_id();
+            dnnc_warp->rows[lane] = (const unsigned short*)row;
+            dnnc_warp_barrier->arrive_and_wait();
+            int g = lane >> 2, t = lane & 3;
+            unsigned got[4];
+            for (int j = 0; j < matrices; ++j) {
+                unsigned halves[2];
+                for (int h = 0; h < 2; ++h)
+                    halves[h] = trans ? dnnc_warp->rows[8 * j + 2 * t + h][g] : dnnc_warp->rows[8 * j + g][2 * t + h];
+                got[j] = halves[0] | (halves[1] << 16);
+            }
+            dnnc_warp_barrier->arrive_and_wait();
+            for (int j = 0; j < matrices; ++j) out[j] = got[j];
+        }
+        static inline void dnnc_ldmatrix_x4(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 4, false); }
+        static inline void dnnc_ldmatrix_x2(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 2, false); }
+        static inline void dnnc_ldmatrix_x2_trans(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 2, true); }
 
         """;
 
