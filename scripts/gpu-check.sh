@@ -15,7 +15,8 @@
 #      (plan.dnnpkg) on cuda (CUDA graph) and the model on the simulator with the same seeded input,
 #      compare (FP32 plans: relative L2 <= 1e-4), time (CUDA events); a graph failure is rerun with
 #      --no-graph, compared and timed;
-#   4. the GPU tests: tests/DnnC.Gpu.Tests, a self-contained xunit.v3 program (.gpu/gpu-tests.tgz);
+#   4. the GPU tests: tests/DnnC.Gpu.Tests, a self-contained xunit.v3 program (.gpu/gpu-tests.tgz), the
+#      tensor-core instruction probes (mma.sync, ldmatrix) against their CPU twin's expectations among them;
 #   5. compute-sanitizer memcheck on one small example with --no-graph;
 #   6. the 2:4 single-tile mma.sp probe (a TODO until the 2:4 pass exists).
 # An overall deadline keeps time to package the results. Big files (builds, kernel cache, models,
