@@ -113,10 +113,58 @@ public static class TensorCoreProbes
         }
         """;
 
+    /// <summary>
+    /// cp.async of a 16x16 f16 tile (one 16-byte chunk per lane, the last one with src-size 8: its upper 8 bytes zero-filled),
+    /// commit, wait_group 0, __syncthreads, then ldmatrix .x4 as in <see cref="LdmatrixProbe"/>. {0} is the wait, so the twin's
+    /// tests can leave it out.
+    /// </summary>
+    public const string CpAsyncProbeTemplate = """
+        extern "C" __global__ void __launch_bounds__(32, 1) cp_async_probe(float* __restrict__ out, const float* __restrict__ tile)
+        {
+            __shared__ __attribute__((aligned(16))) unsigned staged[16 * 8];
+            unsigned lane = dnnc_lane_id();
+            dnnc_cp_async_16((char*)staged + lane * 16, (const char*)tile + lane * 16, lane == 31 ? 8u : 16u);
+            dnnc_cp_async_commit();
+            {0}
+            __syncthreads();
+            unsigned a[4];
+            dnnc_ldmatrix_x4(a, (const char*)staged + (lane % 16) * 32 + (lane / 16) * 16);
+            for (int r = 0; r < 4; ++r) out[lane * 4 + r] = __int_as_float(a[r]);
+        }
+        """;
+
+    public static string CpAsyncProbe(string wait = "dnnc_cp_async_wait<0>();") => CpAsyncProbeTemplate.Replace("{0}", wait);
+
     public static IReadOnlyList<TensorCoreProbe> All(int seed) =>
     [
         MmaF16Registers(seed), MmaF16Memory(seed + 1), MmaTf32Registers(seed + 2), MmaTf32Memory(seed + 3), Ldmatrix(seed + 4),
+        CpAsync(seed + 5),
     ];
+
+    /// <summary>The tile cp.async stages, as word bit patterns (halves 2w and 2w + 1 of the row-major 16x16), and the halves
+    /// shared memory must hold after the wait: the last 4 zero-filled.</summary>
+    public static TensorCoreProbe CpAsync(int seed, string? wait = null)
+    {
+        var random = new Random(seed);
+        float[] a = RandomHalves(256, random);
+        var words = Enumerable.Range(0, 128).Select(w => BitConverter.UInt32BitsToSingle(Bits(a[2 * w]) | (uint)Bits(a[2 * w + 1]) << 16)).ToArray();
+        var staged = a.Select((v, i) => i >= 252 ? 0f : v).ToArray();
+        return new TensorCoreProbe("cp.async 16 B with zero fill, wait_group 0, ldmatrix x4", "cp_async_probe",
+            wait is null ? CpAsyncProbe() : CpAsyncProbe(wait), [new float[128], words], outputs =>
+        {
+            var errors = new List<string>();
+            for (int lane = 0; lane < 32; lane++)
+                for (int r = 0; r < 4; r++)
+                {
+                    var (r0, c0) = AOf(lane, 2 * r);
+                    var (r1, c1) = AOf(lane, 2 * r + 1);
+                    uint expected = Bits(staged[r0 * 16 + c0]) | (uint)Bits(staged[r1 * 16 + c1]) << 16;
+                    uint actual = BitConverter.SingleToUInt32Bits(outputs[0][lane * 4 + r]);
+                    if (expected != actual) errors.Add($"lane {lane}, a{r}: 0x{actual:X8} against 0x{expected:X8}");
+                }
+            return errors;
+        });
+    }
 
     /// <summary>A CuTe layout (shape):(stride) evaluated at a coordinate given as one index, first mode fastest.</summary>
     public static int Evaluate(int[] shape, int[] stride, int index)

@@ -61,6 +61,15 @@ public static class TensorCoreHelpers
         {
             asm volatile("ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16 {%0,%1}, [%2];" : "=r"(r[0]), "=r"(r[1]) : "r"(dnnc_shared_address(row)));
         }
+        /* cp.async (PTX.md §4): copy 16 bytes global -> shared without blocking, the last 16 - src_bytes of them zero-filled;
+           visible to this thread after the wait covering its group, to others after that wait and a __syncthreads(). */
+        __device__ __forceinline__ void dnnc_cp_async_16(void* shared, const void* global, unsigned src_bytes)
+        {
+            asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" :: "r"(dnnc_shared_address(shared)), "l"(global), "r"(src_bytes));
+        }
+        __device__ __forceinline__ void dnnc_cp_async_commit() { asm volatile("cp.async.commit_group;"); }
+        /* Waits until at most N of this thread's committed groups are pending (groups complete in commit order). */
+        template <int N> __device__ __forceinline__ void dnnc_cp_async_wait() { asm volatile("cp.async.wait_group %0;" :: "n"(N)); }
         __device__ __forceinline__ unsigned dnnc_lane_id()
         {
             unsigned lane;

@@ -132,6 +132,38 @@ internal static class CpuCudaShim
             dnnc_warp_barrier->arrive_and_wait();
             for (int j = 0; j < matrices; ++j) out[j] = got[j];
         }
+        /* cp.async, PTX ISA §9.7.9.25 (PTX.md §4.3): each thread keeps its uncommitted copies and a FIFO of committed groups;
+           nothing is written at issue time, so a read before the covering wait sees the old bytes, as a missing wait would
+           on the GPU. wait_group N writes every group but the newest N; the zero fill covers [src_bytes, 16). Misaligned
+           addresses and src_bytes > 16 are counted as errors (dnnc_twin_errors) and not copied. */
+        #include <deque>
+        #include <atomic>
+        #include <cstdint>
+        struct dnnc_async_copy { unsigned char* dst; const unsigned char* src; unsigned src_bytes; };
+        static thread_local std::vector<dnnc_async_copy> dnnc_async_pending;
+        static thread_local std::deque<std::vector<dnnc_async_copy>> dnnc_async_groups;
+        static std::atomic<int> dnnc_twin_error_count{0};
+        extern "C" int dnnc_twin_errors() { return dnnc_twin_error_count.load(); }
+        static inline void dnnc_cp_async_16(void* shared, const void* global, unsigned src_bytes)
+        {
+            if (((std::uintptr_t)shared | (std::uintptr_t)global) % 16 != 0 || src_bytes > 16) { ++dnnc_twin_error_count; return; }
+            dnnc_async_pending.push_back({ (unsigned char*)shared, (const unsigned char*)global, src_bytes });
+        }
+        static inline void dnnc_cp_async_commit()
+        {
+            dnnc_async_groups.push_back(std::move(dnnc_async_pending));
+            dnnc_async_pending.clear();
+        }
+        template <int N> static inline void dnnc_cp_async_wait()
+        {
+            while ((int)dnnc_async_groups.size() > N) {
+                for (auto& copy : dnnc_async_groups.front()) {
+                    std::memcpy(copy.dst, copy.src, copy.src_bytes);
+                    std::memset(copy.dst + copy.src_bytes, 0, 16 - copy.src_bytes);
+                }
+                dnnc_async_groups.pop_front();
+            }
+        }
         static inline void dnnc_ldmatrix_x4(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 4, false); }
         static inline void dnnc_ldmatrix_x2(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 2, false); }
         static inline void dnnc_ldmatrix_x2_trans(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 2, true); }

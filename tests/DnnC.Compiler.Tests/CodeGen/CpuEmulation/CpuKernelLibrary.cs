@@ -50,22 +50,28 @@ internal sealed unsafe class CpuKernelLibrary : IDisposable
         return new CpuKernelLibrary(NativeLibrary.Load(library), directory);
     }
 
-    /// <summary>Runs <paramref name="kernel"/> on <paramref name="buffers"/> (output first) with its own launch config.</summary>
+    /// <summary>
+    /// Runs <paramref name="kernel"/> on <paramref name="buffers"/> (output first) with its own launch config. The buffers
+    /// are copied into 256-byte-aligned memory for the run and back after it, as cuMemAlloc aligns device buffers, so a
+    /// kernel's 16-byte vector copies (cp.async) see the alignment they would on the GPU.
+    /// </summary>
     public void Run(PlanKernel kernel, float[][] buffers)
     {
-        var launch = kernel.Launch;
-        if (launch.BlockY != 1 || launch.BlockZ != 1) throw new NotSupportedException("emulator runs 1-D blocks only");
-        nint function = NativeLibrary.GetExport(_handle, kernel.Function);
-        var handles = buffers.Select(b => GCHandle.Alloc(b, GCHandleType.Pinned)).ToArray();
+        var aligned = new float*[buffers.Length];
         try
         {
-            var pointers = stackalloc float*[buffers.Length];
-            for (int i = 0; i < buffers.Length; i++) pointers[i] = (float*)handles[i].AddrOfPinnedObject();
-            _emulate(function, buffers.Length, pointers, launch.GridX, launch.GridY, launch.GridZ, launch.BlockX);
+            for (int i = 0; i < buffers.Length; i++)
+            {
+                aligned[i] = (float*)NativeMemory.AlignedAlloc((nuint)Math.Max(4, buffers[i].Length * sizeof(float)), 256);
+                buffers[i].AsSpan().CopyTo(new Span<float>(aligned[i], buffers[i].Length));
+            }
+            Run(kernel, aligned);
+            for (int i = 0; i < buffers.Length; i++) new Span<float>(aligned[i], buffers[i].Length).CopyTo(buffers[i]);
         }
         finally
         {
-            foreach (var handle in handles) handle.Free();
+            for (int i = 0; i < aligned.Length; i++)
+                if (aligned[i] != null) NativeMemory.AlignedFree(aligned[i]);
         }
     }
 
@@ -78,6 +84,9 @@ internal sealed unsafe class CpuKernelLibrary : IDisposable
         fixed (float** args = pointers)
             _emulate(function, pointers.Length, args, launch.GridX, launch.GridY, launch.GridZ, launch.BlockX);
     }
+
+    /// <summary>Misuses the twin's instruction models counted (a misaligned or oversized cp.async, ...).</summary>
+    public int TwinErrors() => ((delegate* unmanaged<int>)NativeLibrary.GetExport(_handle, "dnnc_twin_errors"))();
 
     public void Dispose()
     {

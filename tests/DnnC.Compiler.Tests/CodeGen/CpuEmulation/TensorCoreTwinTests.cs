@@ -1,5 +1,6 @@
 using DnnC.Compiler.CodeGen;
 using DnnC.Runtime.Cuda;
+using DnnC.Runtime.Plan;
 using DnnC.TestCases;
 
 namespace DnnC.Compiler.Tests.CodeGen.CpuEmulation;
@@ -41,6 +42,7 @@ public sealed class TensorCoreTwinTests
             ["mma_tf32_registers"] = ["mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32"],
             ["mma_tf32_memory"] = ["mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", "cvt.rna.tf32.f32"],
             ["ldmatrix_probe"] = ["ldmatrix.sync.aligned.m8n8.x4.shared.b16", "ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16"],
+            ["cp_async_probe"] = ["cp.async.cg.shared.global", "cp.async.commit_group", "cp.async.wait_group 0"],
         };
         foreach (var arch in new[] { "sm_80", "sm_90" })
             foreach (var probe in TensorCoreProbes.All(1))
@@ -51,6 +53,57 @@ public sealed class TensorCoreTwinTests
                 Assert.Equal(0, info.SpillStoreBytes + info.SpillLoadBytes);
                 Assert.NotEmpty(result.Cubin);
             }
+    }
+
+    [Fact]
+    public void A_read_of_cp_async_data_without_its_wait_sees_the_old_bytes_in_the_twin()
+    {
+        if (!CpuKernelLibrary.CompilerAvailable(out _)) return;
+        // Without the wait the copy has not landed when the warp reads (the twin writes at the covering wait, the latest
+        // moment the hardware may): the staging buffer still holds its zeros, and the probe's expectations fail.
+        var probe = TensorCoreProbes.CpAsync(11, wait: "/* no wait */");
+        using var library = CpuKernelLibrary.Build(TensorCoreHelpers.Source + probe.Source);
+        var buffers = probe.Buffers.Select(b => (float[])b.Clone()).ToArray();
+        library.Run(probe.Launch, buffers);
+        Assert.All(buffers[0], v => Assert.Equal(0u, BitConverter.SingleToUInt32Bits(v)));
+        Assert.NotEmpty(probe.Mismatches(buffers));
+        Assert.Equal(0, library.TwinErrors());
+    }
+
+    [Fact]
+    public void Groups_complete_in_commit_order_and_a_misaligned_copy_is_an_error()
+    {
+        if (!CpuKernelLibrary.CompilerAvailable(out _)) return;
+        const string kernel = """
+            extern "C" __global__ void __launch_bounds__(32, 1) cp_async_groups(float* __restrict__ out, const float* __restrict__ src)
+            {
+                __shared__ __attribute__((aligned(16))) float staged[32 * 8];
+                unsigned lane = dnnc_lane_id();
+                dnnc_cp_async_16(staged + lane * 8, src + lane * 8, 16);          /* group 0 */
+                dnnc_cp_async_commit();
+                dnnc_cp_async_16(staged + lane * 8 + 4, src + lane * 8 + 4, 16);  /* group 1 */
+                dnnc_cp_async_commit();
+                dnnc_cp_async_wait<1>();                                            /* group 0 is complete, group 1 may not be */
+                out[lane * 3 + 0] = staged[lane * 8];
+                dnnc_cp_async_wait<0>();
+                out[lane * 3 + 1] = staged[lane * 8 + 4];
+                dnnc_cp_async_16(staged + lane * 8 + 1, src, 16);                 /* misaligned: 4 bytes off */
+                dnnc_cp_async_commit();
+                dnnc_cp_async_wait<0>();
+                out[lane * 3 + 2] = staged[lane * 8 + 1];
+            }
+            """;
+        using var library = CpuKernelLibrary.Build(TensorCoreHelpers.Source + kernel);
+        var src = Enumerable.Range(0, 256).Select(i => (float)(i + 1)).ToArray();
+        var output = new float[96];
+        library.Run(new PlanKernel("cp_async_groups", new SoftmaxSpec(1, 1, 1), [0, 1], [], new LaunchConfig(1, 1, 1, 32, 1, 1, 0)), [output, src]);
+        for (int lane = 0; lane < 32; lane++)
+        {
+            Assert.Equal(lane * 8 + 1, output[lane * 3]);       // group 0, after wait_group 1
+            Assert.Equal(lane * 8 + 5, output[lane * 3 + 1]);   // group 1, after wait_group 0
+            Assert.Equal(lane * 8 + 2, output[lane * 3 + 2]);   // the misaligned copy wrote nothing: group 0's value is still there
+        }
+        Assert.Equal(32, library.TwinErrors());
     }
 
     [Fact]
