@@ -21,6 +21,11 @@ public sealed class SharedOptions
                       "and multiplies conv, dense and matmul operands in TF32",
     }.AcceptOnlyFromAmong("fp32", "fp16", "tf32");
     public Option<bool> Fp16Clamp { get; } = new("--fp16-clamp") { Description = "with fp16: clamp weights beyond ±65504 to it (and report how many), instead of refusing them" };
+    public Option<string[]> Calibrate { get; } = new("--calibrate")
+    {
+        Description = "[NAME=]FILE: a calibration input (.pb or .npy), repeatable: the k-th file of each input makes set k (unnamed files " +
+                      "need a one-input model); the precision pass measures each layer's largest values on them (default: one seeded set)",
+    };
     public Option<string?> Sparsity { get; } = new Option<string?>("--sparsity") { Description = "none|2:4" }.AcceptOnlyFromAmong("none", "2:4");
     public Option<string?> WeightBits { get; } = new Option<string?>("--weight-bits") { Description = "32|16|2" }.AcceptOnlyFromAmong("32", "16", "2");
     public Option<string?> Tail { get; } = new Option<string?>("--tail") { Description = "none|tile|prune|grow" }.AcceptOnlyFromAmong("none", "tile", "prune", "grow");
@@ -30,6 +35,7 @@ public sealed class SharedOptions
         command.Add(Target);
         command.Add(Precision);
         command.Add(Fp16Clamp);
+        command.Add(Calibrate);
         command.Add(Sparsity);
         command.Add(WeightBits);
         command.Add(Tail);
@@ -60,6 +66,7 @@ public sealed class SharedOptions
         if (tail is "tile" or "prune" or "grow") diagnostics.Add(Diag.UnsupportedOption("--tail", tail, "wave-quantized sizing is not implemented in this version"));
         if (diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
         return new CompileOverrides(Targets: targets, Precision: precision is null ? null : Enum.Parse<Precision>(precision, ignoreCase: true),
-            Fp16Clamp: parse.GetValue(Fp16Clamp) ? true : null);
+            Fp16Clamp: parse.GetValue(Fp16Clamp) ? true : null,
+            CalibrationFiles: parse.GetValue(Calibrate) is { Length: > 0 } files ? files.ToEquatableArray() : (EquatableArray<string>?)null);
     }
 }

@@ -41,6 +41,40 @@ public class PrecisionCliTests
     }
 
     [Fact]
+    public void Calibration_files_keep_a_layer_whose_values_would_overflow_fp16_in_fp32_and_the_report_says_why()
+    {
+        string dir = Cli.TempDir();
+        string model = Path.Combine(dir, "net.dnn");
+        File.WriteAllText(model, """
+            model Net(x: f32[1, 8, 12, 12]) -> (y) {
+              weights seed 3
+              a = x |> conv2d(16, kernel: 3, pad: 1) |> relu
+              y = a |> global_avgpool |> flatten |> dense(10)
+            }
+            """);
+        // Values up to 4·10^4: FP16 holds them, but not with the pass's 2x headroom.
+        var random = new Random(12);
+        var big = new DnnC.Runtime.HostTensor([1, 8, 12, 12], Enumerable.Range(0, 8 * 144).Select(_ => (float)(random.NextDouble() * 8e4 - 4e4)).ToArray());
+        string calibration = Path.Combine(dir, "big.npy");
+        TensorFiles.WriteNpy(calibration, big);
+
+        var build = Cli.Run("build", model, "--precision", "fp16", "--calibrate", calibration, "-o", Path.Combine(dir, "o"));
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var report = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "o", "build-report.json")))!;
+        var conv = report["layers"]!.AsArray().Single(l => (string)l!["pass"]! == "assign-precision" && ((string)l["layer"]!).StartsWith("a", StringComparison.Ordinal))!;
+        Assert.Equal("fp32", (string)conv["decision"]!);
+        Assert.Contains("calibration inputs", (string)conv["reason"]!);
+        Assert.Contains(report["passes"]!.AsArray(), p => ((string)p!["summary"]!).Contains("1 input set(s) from --calibrate"));
+
+        var wrongShape = Path.Combine(dir, "small.npy");
+        TensorFiles.WriteNpy(wrongShape, new DnnC.Runtime.HostTensor([1, 8, 6, 6], new float[8 * 36]));
+        var refused = Cli.Run("build", model, "--precision", "fp16", "--calibrate", wrongShape, "-o", Path.Combine(dir, "o2"));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("DNN3103", refused.Stderr + refused.Stdout);
+        Assert.DoesNotContain("   at ", refused.Stderr);
+    }
+
+    [Fact]
     public void An_fp16_build_says_it_has_no_cuda_kernels_yet_and_runs_on_the_simulator()
     {
         string dir = Cli.TempDir();

@@ -26,7 +26,8 @@ public sealed record CompileOptions(
     SparsityMode Sparsity = SparsityMode.None,
     int WeightBits = 32,
     TailMode Tail = TailMode.None,
-    bool Fp16Clamp = false)
+    bool Fp16Clamp = false,
+    EquatableArray<string> CalibrationFiles = default)
 {
     public static readonly CompileOptions Default = new(EquatableArray.Create("sm_80", "sm_90"));
 
@@ -42,7 +43,8 @@ public sealed record CompileOverrides(
     SparsityMode? Sparsity = null,
     int? WeightBits = null,
     TailMode? Tail = null,
-    bool? Fp16Clamp = null)
+    bool? Fp16Clamp = null,
+    EquatableArray<string>? CalibrationFiles = null)
 {
     public CompileOptions ApplyTo(CompileOptions model) => new(
         Targets ?? model.Targets,
@@ -50,5 +52,6 @@ public sealed record CompileOverrides(
         Sparsity ?? model.Sparsity,
         WeightBits ?? model.WeightBits,
         Tail ?? model.Tail,
-        Fp16Clamp ?? model.Fp16Clamp);
+        Fp16Clamp ?? model.Fp16Clamp,
+        CalibrationFiles ?? model.CalibrationFiles);
 }

@@ -43,7 +43,14 @@ public sealed class AssignPrecision : IPass
         // Largest activations of the FP32 graph: measured only when some layer asks for FP16.
         IReadOnlyDictionary<string, double>? largest = null;
         if (wanted.Values.Contains(Precision.Fp16))
-            largest = (context.Calibration ?? CalibrationSet.Seeded(graph, SeededCalibrationSets, seed: 0)).LargestMagnitudes(graph);
+        {
+            var calibration = context.Calibration ?? CalibrationSet.FromFiles(graph, context.Options.CalibrationFiles, context.Diagnostics);
+            if (context.Diagnostics.HasErrors) return graph;   // the pass manager reports the files' problems
+            largest = (calibration ?? CalibrationSet.Seeded(graph, SeededCalibrationSets, seed: 0)).LargestMagnitudes(graph);
+            context.Report(Name, calibration is null
+                ? "calibration: one seeded input set (pass --calibrate FILE for real data)"
+                : $"calibration: {calibration.Inputs.Count} input set(s) from --calibrate");
+        }
 
         int fp16 = 0, tf32 = 0, stayed = 0;
         foreach (var node in graph.Nodes.Where(IsKernel))
