@@ -66,12 +66,19 @@ public class PrecisionCliTests
         Assert.Contains("calibration inputs", (string)conv["reason"]!);
         Assert.Contains(report["passes"]!.AsArray(), p => ((string)p!["summary"]!).Contains("1 input set(s) from --calibrate"));
 
+        // check takes the same pass options: the calibration reaches the pass there too.
+        var check = Cli.Run("check", model, "--precision", "fp16", "--calibrate", calibration);
+        Assert.True(check.ExitCode == 0, check.ToString());
+
         var wrongShape = Path.Combine(dir, "small.npy");
         TensorFiles.WriteNpy(wrongShape, new DnnC.Runtime.HostTensor([1, 8, 6, 6], new float[8 * 36]));
         var refused = Cli.Run("build", model, "--precision", "fp16", "--calibrate", wrongShape, "-o", Path.Combine(dir, "o2"));
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("DNN3103", refused.Stderr + refused.Stdout);
         Assert.DoesNotContain("   at ", refused.Stderr);
+        var refusedByCheck = Cli.Run("check", model, "--precision", "fp16", "--calibrate", wrongShape);
+        Assert.Equal(1, refusedByCheck.ExitCode);
+        Assert.Contains("DNN3103", refusedByCheck.Stderr + refusedByCheck.Stdout);
     }
 
     [Fact]
