@@ -19,9 +19,12 @@ public sealed record TensorCoreProbe(string Name, string Kernel, string Source, 
 /// </summary>
 public static class TensorCoreProbes
 {
-    /// <summary>Takes each lane's registers as bit patterns: in0 = A (4 per lane), in1 = B (2), in2 = C (4); out = D (4).</summary>
-    public const string RegisterProbe = """
-        extern "C" __global__ void __launch_bounds__(32, 1) mma_registers(float* __restrict__ out, const float* __restrict__ in0,
+    /// <summary>
+    /// A kernel that takes each lane's registers as bit patterns (in0 = A, 4 per lane; in1 = B, 2; in2 = C, 4), runs one
+    /// <paramref name="mma"/> helper and writes each lane's D (out, 4 per lane): the register-level probe of both shapes.
+    /// </summary>
+    public static string RegisterProbeFor(string kernel, string mma) => $$"""
+        extern "C" __global__ void __launch_bounds__(32, 1) {{kernel}}(float* __restrict__ out, const float* __restrict__ in0,
             const float* __restrict__ in1, const float* __restrict__ in2)
         {
             unsigned lane = dnnc_lane_id();
@@ -30,10 +33,12 @@ public static class TensorCoreProbes
             for (int r = 0; r < 4; ++r) a[r] = __float_as_uint(in0[lane * 4 + r]);
             for (int r = 0; r < 2; ++r) b[r] = __float_as_uint(in1[lane * 2 + r]);
             for (int r = 0; r < 4; ++r) c[r] = in2[lane * 4 + r];
-            dnnc_mma_m16n8k16(d, a, b, c);
+            {{mma}}(d, a, b, c);
             for (int r = 0; r < 4; ++r) out[lane * 4 + r] = d[r];
         }
         """;
+
+    public static readonly string RegisterProbe = RegisterProbeFor("mma_registers", "dnnc_mma_m16n8k16");
 
     /// <summary>Packs fragments from row-major A [16][16], B [16][8] (k, n), C [16][8] by PTX.md §1.2; writes D row-major.</summary>
     public const string MemoryProbe = """
@@ -58,21 +63,7 @@ public static class TensorCoreProbes
         }
         """;
 
-    /// <summary>TF32: registers as bit patterns (in0 = A, 4 per lane; in1 = B, 2), C (in2); out = D.</summary>
-    public const string Tf32RegisterProbe = """
-        extern "C" __global__ void __launch_bounds__(32, 1) mma_tf32_registers(float* __restrict__ out, const float* __restrict__ in0,
-            const float* __restrict__ in1, const float* __restrict__ in2)
-        {
-            unsigned lane = dnnc_lane_id();
-            unsigned a[4], b[2];
-            float c[4], d[4];
-            for (int r = 0; r < 4; ++r) a[r] = __float_as_uint(in0[lane * 4 + r]);
-            for (int r = 0; r < 2; ++r) b[r] = __float_as_uint(in1[lane * 2 + r]);
-            for (int r = 0; r < 4; ++r) c[r] = in2[lane * 4 + r];
-            dnnc_mma_m16n8k8_tf32(d, a, b, c);
-            for (int r = 0; r < 4; ++r) out[lane * 4 + r] = d[r];
-        }
-        """;
+    public static readonly string Tf32RegisterProbe = RegisterProbeFor("mma_tf32_registers", "dnnc_mma_m16n8k8_tf32");
 
     /// <summary>TF32 from row-major memory, each operand rounded with cvt.rna (PTX.md §2.2-2.3): A [16][8], B [8][8] (k, n), C [16][8].</summary>
     public const string Tf32MemoryProbe = """

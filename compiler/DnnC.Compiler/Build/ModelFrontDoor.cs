@@ -73,12 +73,11 @@ public static class ModelFrontDoor
             throw new CompilationFailedException(diagnostics.Items);
         }
         var iface = package.Interface;
+        // Every declared input is a runtime input or a fixed one; both bind files the same way.
+        var tensors = iface.Inputs.Select(i => (i.Name, i.ElementType, i.Shape))
+            .Concat(iface.FixedInputs.Select(f => (f.Name, f.ElementType, f.Shape))).ToDictionary(t => t.Name);
         var declared = iface.DeclaredInputs.Select(name =>
-            iface.Inputs.FirstOrDefault(i => i.Name == name) is { } input
-                ? new DeclaredInput(name, input.ElementType, input.Shape.Select(d => (long?)d).ToArray())
-                : iface.FixedInputs.First(f => f.Name == name) is var f
-                    ? new DeclaredInput(name, f.ElementType, f.Shape.Select(d => (long?)d).ToArray())
-                    : throw new InvalidOperationException()).ToList();
+            new DeclaredInput(name, tensors[name].ElementType, tensors[name].Shape.Select(d => (long?)d).ToArray())).ToList();
         var files = BindFiles(declared, given.Files, diagnostics);
         foreach (var (name, shape) in given.Shapes)
         {

@@ -34,6 +34,18 @@ public abstract class KernelNumerics
     /// rounds weights the plan stores as float32.</summary>
     public virtual float[] RoundWeights(PlanValue value, float[] decoded) => decoded;
 
+    /// <summary>Decoded weights never change, so each array is rounded once per numerics, not once per run (the conv's
+    /// packed panels are cached per array too, and would otherwise be repacked every run).</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<float[], float[]> _rounded = new();
+
+    protected float[] RoundedOnce(float[] decoded, Action<Span<float>> round) =>
+        _rounded.GetValue(decoded, d =>
+        {
+            var rounded = (float[])d.Clone();
+            round(rounded);
+            return rounded;
+        });
+
     /// <summary>Rounds finished output values to the storage precision, in place.</summary>
     public virtual void RoundStored(Span<float> values) { }
 
@@ -46,12 +58,7 @@ public abstract class KernelNumerics
         public override bool RoundsOutputs => false;
         public override bool RoundsLoads => true;
 
-        public override float[] RoundWeights(PlanValue value, float[] decoded)
-        {
-            var rounded = (float[])decoded.Clone();
-            RoundLoaded(rounded);
-            return rounded;
-        }
+        public override float[] RoundWeights(PlanValue value, float[] decoded) => RoundedOnce(decoded, RoundLoaded);
 
         public override void RoundLoaded(Span<float> values)
         {
@@ -75,9 +82,7 @@ public abstract class KernelNumerics
         public override float[] RoundWeights(PlanValue value, float[] decoded)
         {
             if (value.Format == Runtime.Numerics.ElementFormat.Float16) return decoded;   // stored as FP16: already exact
-            var rounded = (float[])decoded.Clone();
-            RoundStored(rounded);
-            return rounded;
+            return RoundedOnce(decoded, RoundStored);
         }
 
         public override void RoundStored(Span<float> values)
