@@ -77,7 +77,7 @@ public static class PlanSimulator
                 }
                 var decoded = WeightReader.Read(weights, storage, kernel.Spec);
                 if (i == PlanKernel.EncodedWeightArg && decoded.RowScales is not null) scales = decoded.RowScales;
-                args[i] = new TensorRef(kernelNumerics.RoundWeights(storage, decoded.Values), 0, plan.Value(kernel.Args[i]).ElementCount, Constant: true);
+                args[i] = new TensorRef(kernelNumerics.RoundWeights(storage, decoded.Values, i == PlanKernel.EncodedWeightArg), 0, plan.Value(kernel.Args[i]).ElementCount, Constant: true);
             }
             var context = new KernelContext(kernel, args, [.. plan.Value(kernel.Args[0]).Shape], kernelNumerics, scales);
             observe?.Invoke(kernel, context);

@@ -36,7 +36,7 @@ public static class BuildReport
                     ["spillLoadBytes"] = info.SpillLoadBytes,
                     ["stackBytes"] = info.StackBytes,
                 };
-                if (TileOf(own.Spec) is { } ownTile) facts["tile"] = ownTile.ToString();
+                if (TileOf(own.Spec) is { } ownTile) facts["tile"] = ownTile;
                 // How the launch fills the architecture's representative GPU, from this build's registers and shared memory.
                 var target = Runtime.Targets.GpuTarget.ForArch(binary.Arch);
                 var fit = Runtime.Targets.Occupancy.Fit(target,
@@ -66,7 +66,7 @@ public static class BuildReport
                 ["macs"] = kernel.Spec.Macs,
                 ["ptxas"] = ptxas,
             };
-            if (TileOf(kernel.Spec) is { } tile) entry["tile"] = tile.ToString();
+            if (TileOf(kernel.Spec) is { } tile) entry["tile"] = tile;
             kernels.Add(entry);
         }
 
@@ -135,11 +135,14 @@ public static class BuildReport
         return report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 
-    private static GemmTile? TileOf(KernelSpec spec) => spec switch
+    /// <summary>The block tile a GEMM-shaped kernel runs, tensor-core or CUDA-core, as the report prints it.</summary>
+    private static string? TileOf(KernelSpec spec) => spec switch
     {
-        ConvSpec c => c.Tile,
-        GemmSpec g => g.Tile,
-        ConvTransposeSpec c => c.Tile,
+        ConvSpec { Mma: { } mma } => mma.ToString(),
+        GemmSpec { Mma: { } mma } => mma.ToString(),
+        ConvSpec c => c.Tile.ToString(),
+        GemmSpec g => g.Tile.ToString(),
+        ConvTransposeSpec c => c.Tile.ToString(),
         _ => null,
     };
 }

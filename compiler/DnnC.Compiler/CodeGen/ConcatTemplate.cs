@@ -17,10 +17,10 @@ internal static class ConcatTemplate
         return (long)s.Outer * s.AxisSizes.Sum(a => (long)a) * s.Inner;
     }
 
-    public static string Emit(PlanKernel kernel, ConcatSpec s)
+    public static string Emit(PlanKernel kernel, ConcatSpec s, KernelPlan? plan)
     {
         long total = Validate(s);
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 1 + s.AxisSizes.Count,
+        string header = KernelArgs.Header(kernel, plan, ElementwiseLaunch.Threads, 1 + s.AxisSizes.Count,
             $"concat of [{s.Outer}, {string.Join("|", s.AxisSizes)}, {s.Inner}]");
         var select = new System.Text.StringBuilder();
         int start = 0;

@@ -11,9 +11,9 @@ namespace DnnC.Compiler.CodeGen;
 /// </summary>
 internal static class ConvTemplate
 {
-    /// <summary>The numerics this template emits: FP32 dense on CUDA cores (the FP32 SIMT skeleton). Tensor-core math,
-    /// FP16 storage and encoded weights are templates of their own, chosen here by (spec, numerics).</summary>
-    public static bool Supports(PlanNumerics numerics) => numerics.IsFp32Dense;
+    /// <summary>The numerics this template emits: dense weights, FP32 math on CUDA cores, FP32 or FP16 storage. Tensor-core
+    /// math is <see cref="MmaConvTemplate"/>'s; encoded weights have no CUDA template yet.</summary>
+    public static bool Supports(PlanNumerics numerics) => KernelTemplates.IsSimt(numerics);
 
     public static LaunchConfig Launch(ConvSpec spec)
     {
@@ -37,12 +37,12 @@ internal static class ConvTemplate
         TileChecks.Check(s.Tile);
     }
 
-    public static string Emit(PlanKernel kernel, ConvSpec s)
+    public static string Emit(PlanKernel kernel, ConvSpec s, KernelPlan? plan)
     {
         Validate(s);
         var t = s.Tile;
         int fixedInputs = s.HasBias ? 3 : 2;
-        string header = KernelArgs.Header(kernel, t.Threads, KernelArgs.Required(fixedInputs, s.Operands),
+        string header = KernelArgs.Header(kernel, plan, t.Threads, KernelArgs.Required(fixedInputs, s.Operands),
             $"implicit-GEMM conv {s.N}x{s.C}x{s.H}x{s.W} -> {s.K}x{s.Ho}x{s.Wo}, {s.R}x{s.S}, groups {s.Groups}, tile {t}");
         string idx = CudaText.IndexType((long)s.N * s.C * s.H * s.W, (long)s.N * s.K * s.Ho * s.Wo, (long)s.K * s.GemmK);
         string bias = s.HasBias ? "                v += in2[k];\n" : "";
@@ -63,7 +63,7 @@ internal static class ConvTemplate
     }
 
     /// <summary>REFERENCE.md §5: the shifted input of channel cglob, zero outside the image.</summary>
-    private static string ShiftLoad(ConvSpec s)
+    internal static string ShiftLoad(ConvSpec s)
     {
         if (s.InputShift == 0) return "";
         int k = s.InputShift, k2 = k * k;

@@ -32,11 +32,11 @@ internal static class ConvTransposeTemplate
         TileChecks.Check(s.Tile);
     }
 
-    public static string Emit(PlanKernel kernel, ConvTransposeSpec s)
+    public static string Emit(PlanKernel kernel, ConvTransposeSpec s, KernelPlan? plan)
     {
         Validate(s);
         var t = s.Tile;
-        string header = KernelArgs.Header(kernel, t.Threads, s.HasBias ? 4 : 3,
+        string header = KernelArgs.Header(kernel, plan, t.Threads, s.HasBias ? 4 : 3,
             $"implicit-GEMM conv_transpose {s.N}x{s.C}x{s.H}x{s.W} -> {s.K}x{s.Ho}x{s.Wo}, {s.R}x{s.S}, groups {s.Groups}, tile {t}");
         string idx = CudaText.IndexType((long)s.N * s.C * s.H * s.W, (long)s.N * s.K * s.Ho * s.Wo, (long)s.C * s.GemmN * s.R * s.S);
         string bias = s.HasBias ? "            v += in2[k];\n" : "";

@@ -41,12 +41,12 @@ internal static class DepthwiseConvTemplate
 
     private static int Ceil(int a, int b) => (a + b - 1) / b;
 
-    public static string Emit(PlanKernel kernel, ConvSpec s)
+    public static string Emit(PlanKernel kernel, ConvSpec s, KernelPlan? plan)
     {
         Validate(s);
         var (th, tw) = TileFor(s);
         int fixedInputs = s.HasBias ? 3 : 2;
-        string header = KernelArgs.Header(kernel, th * tw, KernelArgs.Required(fixedInputs, s.Operands),
+        string header = KernelArgs.Header(kernel, plan, th * tw, KernelArgs.Required(fixedInputs, s.Operands),
             $"depthwise conv {s.N}x{s.C}x{s.H}x{s.W} -> {s.Ho}x{s.Wo}, {s.R}x{s.S}, tile {th}x{tw}");
         string idx = CudaText.IndexType((long)s.N * s.C * s.H * s.W, (long)s.N * s.K * s.Ho * s.Wo);
         string bias = s.HasBias ? "        v += in2[c];\n" : "";
@@ -67,7 +67,7 @@ internal static class DepthwiseConvTemplate
                 const idx_t nimg = blockIdx.z;
                 const int ho0 = (blockIdx.x / TILES_W) * TH, wo0 = (blockIdx.x % TILES_W) * TW;
                 const int h0 = ho0 * SH - PT, w0 = wo0 * SW - PL;
-                const float* plane = in0 + (nimg * C + c) * (idx_t)(H * W);
+                const auto* plane = in0 + (nimg * C + c) * (idx_t)(H * W);
                 for (int e = tid; e < PH * PW; e += THREADS) {
                     int h = h0 + e / PW, w = w0 + e % PW;
                     bool inside = h >= 0 && h < H && w >= 0 && w < W;

@@ -23,11 +23,11 @@ internal static class DilatedPoolTemplate
         if (s.Output != PoolOutput.Value && s.Kind != PoolKind.Max) throw new ArgumentException("only a max pool has indices");
     }
 
-    public static string Emit(PlanKernel kernel, DilatedPoolSpec s)
+    public static string Emit(PlanKernel kernel, DilatedPoolSpec s, KernelPlan? plan)
     {
         Validate(s);
         long total = (long)s.N * s.C * s.Ho * s.Wo;
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2,
+        string header = KernelArgs.Header(kernel, plan, ElementwiseLaunch.Threads, 2,
             $"{s.Kind} pool{(s.Output == PoolOutput.Value ? "" : $" indices ({s.Output})")} {s.N}x{s.C}x{s.H}x{s.W} -> {s.Ho}x{s.Wo}, window {s.KernelH}x{s.KernelW}, dilation {s.DilationH}x{s.DilationW}");
         string idx = ElementwiseLaunch.IndexType(total, (long)s.N * s.C * s.H * s.W);
         bool max = s.Kind == PoolKind.Max;
@@ -51,7 +51,7 @@ internal static class DilatedPoolTemplate
                 constexpr int DH = {{s.DilationH}}, DW = {{s.DilationW}};
             {{ElementwiseLaunch.Loop(total)}}        const int wo = (int)(i % WO), ho = (int)((i / WO) % HO);
                     const idx_t plane_index = i / (WO * HO);
-                    const float* plane = in0 + plane_index * (idx_t)(H * W);
+                    const auto* plane = in0 + plane_index * (idx_t)(H * W);
                     const int h0 = ho * SH - PT, w0 = wo * SW - PL;
                     float v = {{(max ? "dnnc_neg_inf()" : "0.0f")}};
                     int count = 0, padded = 0;{{(index ? " long long at = -1;" : "")}}

@@ -18,10 +18,10 @@ internal static class GatherTemplate
         return (long)s.Outer * s.Indices * s.Inner;
     }
 
-    public static string Emit(PlanKernel kernel, GatherSpec s)
+    public static string Emit(PlanKernel kernel, GatherSpec s, KernelPlan? plan)
     {
         long total = Validate(s);
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 3,
+        string header = KernelArgs.Header(kernel, plan, ElementwiseLaunch.Threads, 3,
             $"gather [{s.Outer}, {s.AxisLength}, {s.Inner}] at {s.Indices} indices");
         return $$"""
             {{header}}{

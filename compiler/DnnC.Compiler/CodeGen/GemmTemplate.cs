@@ -11,9 +11,9 @@ namespace DnnC.Compiler.CodeGen;
 /// </summary>
 internal static class GemmTemplate
 {
-    /// <summary>The numerics this template emits: FP32 dense on CUDA cores (the FP32 SIMT skeleton). Tensor-core math,
-    /// FP16 storage and encoded weights are templates of their own, chosen here by (spec, numerics).</summary>
-    public static bool Supports(PlanNumerics numerics) => numerics.IsFp32Dense;
+    /// <summary>The numerics this template emits: dense weights, FP32 math on CUDA cores, FP32 or FP16 storage. Tensor-core
+    /// math is <see cref="MmaGemmTemplate"/>'s; encoded weights have no CUDA template yet.</summary>
+    public static bool Supports(PlanNumerics numerics) => KernelTemplates.IsSimt(numerics);
 
     public static LaunchConfig Launch(GemmSpec spec)
     {
@@ -39,7 +39,7 @@ internal static class GemmTemplate
         Validate(s);
         var t = s.Tile;
         int fixedInputs = s.HasBias ? 3 : 2;
-        string header = KernelArgs.Header(kernel, t.Threads, KernelArgs.Required(fixedInputs, s.Operands),
+        string header = KernelArgs.Header(kernel, plan, t.Threads, KernelArgs.Required(fixedInputs, s.Operands),
             $"gemm {s.Batch}x{s.M}x{s.N}x{s.K}{(s.BTransposed ? ", B transposed" : "")}, tile {t}");
         long outElements = (long)s.Batch * s.M * s.N;
         string idx = CudaText.IndexType(outElements,
@@ -62,7 +62,7 @@ internal static class GemmTemplate
                 const idx_t b = blockIdx.z;
                 const int m0 = blockIdx.y * MT, n0 = blockIdx.x * NT;
                 const int tn = tid % NTH, tm = tid / NTH;
-                const float* A = in0 + b * SA;
+                const auto* A = in0 + b * SA;
                 const float* B = in1 + b * SB;
                 float acc[TM][TN];
             #pragma unroll
@@ -130,7 +130,7 @@ internal static class GemmTemplate
           """;
 
     /// <summary>The output's shape as the operands' strides see it.</summary>
-    private static IReadOnlyList<int> OutputShape(PlanKernel kernel, GemmSpec s, KernelPlan? plan)
+    internal static IReadOnlyList<int> OutputShape(PlanKernel kernel, GemmSpec s, KernelPlan? plan)
     {
         if (plan is not null && kernel.Args.Count > 0)
         {

@@ -22,11 +22,11 @@ internal static class GlobalPoolTemplate
         return threads;
     }
 
-    public static string Emit(PlanKernel kernel, GlobalPoolSpec s)
+    public static string Emit(PlanKernel kernel, GlobalPoolSpec s, KernelPlan? plan)
     {
         TileChecks.Positive("global pool", s.Rows, s.Spatial);
         int threads = Threads(s.Spatial);
-        string header = KernelArgs.Header(kernel, threads, 2, $"global {s.Kind} pool over {s.Rows} rows of {s.Spatial}");
+        string header = KernelArgs.Header(kernel, plan, threads, 2, $"global {s.Kind} pool over {s.Rows} rows of {s.Spatial}");
         bool max = s.Kind == PoolKind.Max;
         string idx = CudaText.IndexType((long)s.Rows * s.Spatial);
         return $$"""
@@ -35,7 +35,7 @@ internal static class GlobalPoolTemplate
                 constexpr int SPATIAL = {{s.Spatial}}, THREADS = {{threads}};
                 __shared__ float partial[THREADS];
                 const int tid = threadIdx.x;
-                const float* row = in0 + (idx_t)blockIdx.x * SPATIAL;
+                const auto* row = in0 + (idx_t)blockIdx.x * SPATIAL;
                 float v = {{(max ? "dnnc_neg_inf()" : "0.0f")}};
                 for (int e = tid; e < SPATIAL; e += THREADS) v = {{(max ? "fmaxf(v, row[e])" : "v + row[e]")}};
                 partial[tid] = v;

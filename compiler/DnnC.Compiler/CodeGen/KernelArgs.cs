@@ -1,4 +1,5 @@
 using System.Text;
+using DnnC.Runtime.Numerics;
 using DnnC.Runtime.Plan;
 
 namespace DnnC.Compiler.CodeGen;
@@ -13,7 +14,7 @@ internal static class KernelArgs
     /// The comment naming the kernel's layers (escaped) and the extern "C" signature with one
     /// parameter per <see cref="PlanKernel.Args"/> entry.
     /// </summary>
-    public static string Header(PlanKernel kernel, int threads, int requiredArgs, string summary)
+    public static string Header(PlanKernel kernel, KernelPlan? plan, int threads, int requiredArgs, string summary)
     {
         string name = CudaText.CheckIdentifier(kernel.Name);
         if (kernel.Args.Count < requiredArgs)
@@ -24,12 +25,30 @@ internal static class KernelArgs
         if (kernel.Layers.Count > 0)
             text.Append("; layers: ").Append(CudaText.Comment(string.Join(", ", kernel.Layers)));
         text.Append(" */\n");
-        text.Append($"extern \"C\" __global__ void __launch_bounds__({threads}, {MinBlocksPerSm(threads)}) {name}(float* __restrict__ out");
+        text.Append($"extern \"C\" __global__ void __launch_bounds__({threads}, {MinBlocksPerSm(threads)}) {name}({StorageType(kernel, plan, 0)}* __restrict__ out");
         for (int arg = 1; arg < kernel.Args.Count; arg++)
-            text.Append($", const float* __restrict__ {Name(arg)}");
+            text.Append($", const {StorageType(kernel, plan, arg)}* __restrict__ {Name(arg)}");
         text.Append(")\n");
         return text.ToString();
     }
+
+    /// <summary>
+    /// The C++ element type of argument <paramref name="arg"/>: <c>float</c>, or <c>dnnc_h</c> (HalfStorageHelpers) for a
+    /// value stored as FP16, which converts to float on every read and rounds on every write, so a template's FP32 math
+    /// reads and writes FP16 storage unchanged. Formats come from the plan's values; without a plan (one kernel compiled
+    /// alone for its resources) every argument takes the kernel's own storage format.
+    /// </summary>
+    public static string StorageType(PlanKernel kernel, KernelPlan? plan, int arg) => StorageType(Format(kernel, plan, arg));
+
+    public static ElementFormat? Format(PlanKernel kernel, KernelPlan? plan, int arg) =>
+        plan is not null && arg < kernel.Args.Count ? plan.Storage(kernel.Args[arg]).Format : kernel.Numerics.StorageFormat;
+
+    public static string StorageType(ElementFormat? format) => format switch
+    {
+        null => "float",
+        ElementFormat.Float16 => "dnnc_h",
+        { } f => throw new ArgumentException($"no CUDA storage type for {ElementFormats.Name(f)} tensors"),
+    };
 
     /// <summary>
     /// The occupancy hint for __launch_bounds__. With the thread count alone, ptxas targets full

@@ -6,22 +6,29 @@ namespace DnnC.Compiler.CodeGen;
 public static class KernelTemplates
 {
     /// <summary>
-    /// Whether a template emits <paramref name="kernel"/>'s numerics. Conv and GEMM kernels are the ones a numerics
-    /// pass changes, and each of their templates says what it covers; every other template computes FP32 on CUDA
-    /// cores (the verifier allows them nothing else but FP16 storage, which none emits yet).
+    /// Whether a template emits <paramref name="kernel"/>'s numerics. Every template reads and writes FP32 or FP16
+    /// storage (<see cref="HalfStorageHelpers"/>) with FP32 math; conv and GEMM kernels with tensor-core math have
+    /// templates of their own (a spec with an <see cref="MmaTile"/>), and each conv and GEMM template says what it covers.
     /// </summary>
     public static bool Supports(PlanKernel kernel) => kernel.Spec switch
     {
+        ConvSpec { Algorithm: ConvAlgorithm.ImplicitGemm, Mma: not null } => MmaConvTemplate.Supports(kernel.Numerics),
         ConvSpec { Algorithm: ConvAlgorithm.ImplicitGemm } => ConvTemplate.Supports(kernel.Numerics),
+        GemmSpec { Mma: not null } => MmaGemmTemplate.Supports(kernel.Numerics),
         GemmSpec => GemmTemplate.Supports(kernel.Numerics),
-        _ => kernel.Numerics.IsFp32Dense,
+        _ => IsSimt(kernel.Numerics),
     };
+
+    /// <summary>Dense weights and FP32 math on CUDA cores, in either storage precision: what the SIMT templates emit.</summary>
+    public static bool IsSimt(PlanNumerics numerics) => numerics.Encoding == WeightEncoding.Dense && numerics.Math == MathMode.Fp32Simt;
 
     /// <summary>The grid and block the kernel emitted for <paramref name="spec"/> expects.</summary>
     public static LaunchConfig Launch(KernelSpec spec) => spec switch
     {
         ConvSpec { Algorithm: ConvAlgorithm.Depthwise } c => DepthwiseConvTemplate.Launch(c),
+        ConvSpec { Mma: not null } c => MmaConvTemplate.Launch(c),
         ConvSpec c => ConvTemplate.Launch(c),
+        GemmSpec { Mma: not null } g => MmaGemmTemplate.Launch(g),
         GemmSpec g => GemmTemplate.Launch(g),
         PoolSpec p => PoolTemplate.Launch(p),
         GlobalPoolSpec g => GlobalPoolTemplate.Launch(g),
@@ -52,28 +59,30 @@ public static class KernelTemplates
     /// </summary>
     public static string Emit(PlanKernel kernel, KernelPlan? plan = null) => kernel.Spec switch
     {
-        ConvSpec { Algorithm: ConvAlgorithm.Depthwise } c => DepthwiseConvTemplate.Emit(kernel, c),
-        ConvSpec c => ConvTemplate.Emit(kernel, c),
+        ConvSpec { Algorithm: ConvAlgorithm.Depthwise } c => DepthwiseConvTemplate.Emit(kernel, c, plan),
+        ConvSpec { Mma: not null } c => MmaConvTemplate.Emit(kernel, c, plan),
+        ConvSpec c => ConvTemplate.Emit(kernel, c, plan),
+        GemmSpec { Mma: not null } g => MmaGemmTemplate.Emit(kernel, g, plan),
         GemmSpec g => GemmTemplate.Emit(kernel, g, plan),
-        PoolSpec p => PoolTemplate.Emit(kernel, p),
-        GlobalPoolSpec g => GlobalPoolTemplate.Emit(kernel, g),
-        PointwiseSpec p => PointwiseTemplate.Emit(kernel, p),
-        SoftmaxSpec s => SoftmaxTemplate.Emit(kernel, s),
-        TransposeSpec t => TransposeTemplate.Emit(kernel, t),
-        ConcatSpec c => ConcatTemplate.Emit(kernel, c),
-        ShiftSpec s => ShiftTemplate.Emit(kernel, s),
-        SliceSpec s => SliceTemplate.Emit(kernel, s),
-        GatherSpec g => GatherTemplate.Emit(kernel, g),
-        PadSpec p => PadTemplate.Emit(kernel, p),
-        TileSpec t => TileTemplate.Emit(kernel, t),
-        ResizeSpec r => ResizeTemplate.Emit(kernel, r),
-        ConvTransposeSpec c => ConvTransposeTemplate.Emit(kernel, c),
-        DilatedPoolSpec d => DilatedPoolTemplate.Emit(kernel, d),
-        ReduceSpec r => ReduceTemplate.Emit(kernel, r),
-        LayerNormSpec l => NormalizationTemplate.Emit(kernel, l),
-        InstanceNormSpec i => NormalizationTemplate.Emit(kernel, i),
-        LogSoftmaxSpec l => LogSoftmaxTemplate.Emit(kernel, l),
-        LrnSpec l => LrnTemplate.Emit(kernel, l),
+        PoolSpec p => PoolTemplate.Emit(kernel, p, plan),
+        GlobalPoolSpec g => GlobalPoolTemplate.Emit(kernel, g, plan),
+        PointwiseSpec p => PointwiseTemplate.Emit(kernel, p, plan),
+        SoftmaxSpec s => SoftmaxTemplate.Emit(kernel, s, plan),
+        TransposeSpec t => TransposeTemplate.Emit(kernel, t, plan),
+        ConcatSpec c => ConcatTemplate.Emit(kernel, c, plan),
+        ShiftSpec s => ShiftTemplate.Emit(kernel, s, plan),
+        SliceSpec s => SliceTemplate.Emit(kernel, s, plan),
+        GatherSpec g => GatherTemplate.Emit(kernel, g, plan),
+        PadSpec p => PadTemplate.Emit(kernel, p, plan),
+        TileSpec t => TileTemplate.Emit(kernel, t, plan),
+        ResizeSpec r => ResizeTemplate.Emit(kernel, r, plan),
+        ConvTransposeSpec c => ConvTransposeTemplate.Emit(kernel, c, plan),
+        DilatedPoolSpec d => DilatedPoolTemplate.Emit(kernel, d, plan),
+        ReduceSpec r => ReduceTemplate.Emit(kernel, r, plan),
+        LayerNormSpec l => NormalizationTemplate.Emit(kernel, l, plan),
+        InstanceNormSpec i => NormalizationTemplate.Emit(kernel, i, plan),
+        LogSoftmaxSpec l => LogSoftmaxTemplate.Emit(kernel, l, plan),
+        LrnSpec l => LrnTemplate.Emit(kernel, l, plan),
         _ => throw new ArgumentException($"no CUDA template for {kernel.Spec.GetType().Name}", nameof(kernel)),
     };
 }

@@ -16,10 +16,10 @@ internal static class LogSoftmaxTemplate
         return new LaunchConfig(rows, 1, 1, GlobalPoolTemplate.Threads(s.Axis), 1, 1, 0);
     }
 
-    public static string Emit(PlanKernel kernel, LogSoftmaxSpec s)
+    public static string Emit(PlanKernel kernel, LogSoftmaxSpec s, KernelPlan? plan)
     {
         var launch = Launch(s);
-        string header = KernelArgs.Header(kernel, launch.BlockX, 2, $"log_softmax over axis {s.Axis} of [{s.Outer}, {s.Axis}, {s.Inner}]");
+        string header = KernelArgs.Header(kernel, plan, launch.BlockX, 2, $"log_softmax over axis {s.Axis} of [{s.Outer}, {s.Axis}, {s.Inner}]");
         return $$"""
             {{header}}{
                 using idx_t = {{CudaText.IndexType((long)s.Outer * s.Axis * s.Inner)}};
@@ -28,8 +28,8 @@ internal static class LogSoftmaxTemplate
                 const int tid = threadIdx.x;
                 const idx_t row = blockIdx.x;
                 const idx_t base = (row / INNER) * ((idx_t)AXIS * INNER) + row % INNER;
-                const float* x = in0 + base;
-                float* y = out + base;
+                const auto* x = in0 + base;
+                auto* y = out + base;
                 float m = dnnc_neg_inf();
                 for (int a = tid; a < AXIS; a += THREADS) m = fmaxf(m, x[(idx_t)a * INNER]);
             {{BlockReduction.Tree("m", BlockReduction.Max, "rowMax")}}    float sum = 0.0f;

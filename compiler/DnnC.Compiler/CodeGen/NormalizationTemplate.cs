@@ -23,11 +23,11 @@ internal static class NormalizationTemplate
         return new LaunchConfig(TileChecks.Blocks((long)s.N * s.C, 1, "instancenorm"), 1, 1, GlobalPoolTemplate.Threads(s.Spatial), 1, 1, 0);
     }
 
-    public static string Emit(PlanKernel kernel, LayerNormSpec s)
+    public static string Emit(PlanKernel kernel, LayerNormSpec s, KernelPlan? plan)
     {
         var launch = Launch(s);
         int columns = Columns(s.Columns);
-        string header = KernelArgs.Header(kernel, launch.BlockX, s.Bias is null ? 3 : 4,
+        string header = KernelArgs.Header(kernel, plan, launch.BlockX, s.Bias is null ? 3 : 4,
             $"layernorm of {s.Rows} rows of [{string.Join("x", s.NormalizedShape)}], epsilon {s.Epsilon}");
         var (coordinates, names) = Epilogue.Coordinates("c", [.. s.NormalizedShape], "        ", "n");
         string scale = Epilogue.Load(s.Scale, names);
@@ -36,10 +36,10 @@ internal static class NormalizationTemplate
         return Row(header, (long)s.Rows * columns, columns, launch.BlockX, s.Epsilon, "", write);
     }
 
-    public static string Emit(PlanKernel kernel, InstanceNormSpec s)
+    public static string Emit(PlanKernel kernel, InstanceNormSpec s, KernelPlan? plan)
     {
         var launch = Launch(s);
-        string header = KernelArgs.Header(kernel, launch.BlockX, 4,
+        string header = KernelArgs.Header(kernel, plan, launch.BlockX, 4,
             $"instancenorm of [{s.N}, {s.C}, {s.Spatial}], epsilon {s.Epsilon}");
         string parameters = $"    const float gain = in1[row % {s.C}] * inv, shift = in2[row % {s.C}];\n";
         return Row(header, (long)s.N * s.C * s.Spatial, s.Spatial, launch.BlockX, s.Epsilon, parameters,
@@ -56,8 +56,8 @@ internal static class NormalizationTemplate
             __shared__ float partial[THREADS];
             const int tid = threadIdx.x;
             const idx_t row = blockIdx.x;
-            const float* x = in0 + row * COLUMNS;
-            float* y = out + row * COLUMNS;
+            const auto* x = in0 + row * COLUMNS;
+            auto* y = out + row * COLUMNS;
             float sum = 0.0f;
             for (int c = tid; c < COLUMNS; c += THREADS) sum += x[c];
         {{BlockReduction.Tree("sum", BlockReduction.Sum, "rowSum")}}    const float mean = rowSum / (float)COLUMNS;

@@ -23,12 +23,12 @@ internal static class PadTemplate
         return HostTensor.ElementCount(s.OutputShape);
     }
 
-    public static string Emit(PlanKernel kernel, PadSpec s)
+    public static string Emit(PlanKernel kernel, PadSpec s, KernelPlan? plan)
     {
         long total = Validate(s);
         int rank = s.InputShape.Count;
         var inStrides = HostTensor.RowMajorStrides(s.InputShape);
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2,
+        string header = KernelArgs.Header(kernel, plan, ElementwiseLaunch.Threads, 2,
             $"{s.Fill} pad of {s.InputShape} by {s.Pads}");
         var (coordinates, names) = Epilogue.Coordinates("i", s.OutputShape, "        ");
         var map = new StringBuilder();

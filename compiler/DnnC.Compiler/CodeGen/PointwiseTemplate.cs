@@ -18,10 +18,10 @@ internal static class PointwiseTemplate
         return HostTensor.ElementCount(s.Shape);
     }
 
-    public static string Emit(PlanKernel kernel, PointwiseSpec s)
+    public static string Emit(PlanKernel kernel, PointwiseSpec s, KernelPlan? plan)
     {
         long total = Validate(s);
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, KernelArgs.Required(0, s.Operands),
+        string header = KernelArgs.Header(kernel, plan, ElementwiseLaunch.Threads, KernelArgs.Required(0, s.Operands),
             $"pointwise [{string.Join("x", s.Shape)}]: {string.Join(" |> ", s.Steps.Select(step => step.Format()))}");
         long largestOperand = s.Operands.Max(o => o.Strides.Select((st, d) => st * (s.Shape[d] - 1)).Sum() + 1);
         string idx = ElementwiseLaunch.IndexType(total, largestOperand);

@@ -18,11 +18,11 @@ internal static class PoolTemplate
     private static void Validate(PoolSpec s) =>
         TileChecks.Positive("pool", s.N, s.C, s.H, s.W, s.Ho, s.Wo, s.KernelH, s.KernelW, s.StrideH, s.StrideW);
 
-    public static string Emit(PlanKernel kernel, PoolSpec s)
+    public static string Emit(PlanKernel kernel, PoolSpec s, KernelPlan? plan)
     {
         Validate(s);
         long total = (long)s.N * s.C * s.Ho * s.Wo;
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2,
+        string header = KernelArgs.Header(kernel, plan, ElementwiseLaunch.Threads, 2,
             $"{s.Kind} pool {s.N}x{s.C}x{s.H}x{s.W} -> {s.Ho}x{s.Wo}, window {s.KernelH}x{s.KernelW}");
         string idx = ElementwiseLaunch.IndexType(total, (long)s.N * s.C * s.H * s.W);
         string body = s.Kind == PoolKind.Max ? MaxBody : AverageBody(s.CountIncludePad);
@@ -33,7 +33,7 @@ internal static class PoolTemplate
                 constexpr int KH = {{s.KernelH}}, KW = {{s.KernelW}}, SH = {{s.StrideH}}, SW = {{s.StrideW}};
                 constexpr int PT = {{s.PadTop}}, PL = {{s.PadLeft}};
             {{ElementwiseLaunch.Loop(total)}}        const int wo = (int)(i % WO), ho = (int)((i / WO) % HO);
-                    const float* plane = in0 + (i / (WO * HO)) * (idx_t)(H * W);
+                    const auto* plane = in0 + (i / (WO * HO)) * (idx_t)(H * W);
                     const int h0 = ho * SH - PT, w0 = wo * SW - PL;
             {{body}}        out[i] = v;
                 }

@@ -43,13 +43,13 @@ internal static class ReduceTemplate
 
     private static int ClampLength(ReduceSpec s) => (int)Math.Min(s.Length, int.MaxValue);
 
-    public static string Emit(PlanKernel kernel, ReduceSpec s)
+    public static string Emit(PlanKernel kernel, ReduceSpec s, KernelPlan? plan)
     {
         var launch = Launch(s);
         bool block = BlockPerOutput(s);
         long inputElements = HostTensor.ElementCount(s.InputShape);
         var (kept, reduced) = s.Split();
-        string header = KernelArgs.Header(kernel, launch.BlockX, 2,
+        string header = KernelArgs.Header(kernel, plan, launch.BlockX, 2,
             $"reduce_{s.Kind.ToString().ToLowerInvariant()} of [{string.Join("x", s.InputShape)}] over axes {string.Join(",", s.Axes)}");
         string idx = block ? CudaText.IndexType(inputElements) : ElementwiseLaunch.IndexType(s.Outputs, inputElements);
         var body = new StringBuilder();
@@ -58,7 +58,7 @@ internal static class ReduceTemplate
             body.Append($"    constexpr int THREADS = {launch.BlockX};\n");
             body.Append("    __shared__ float partial[THREADS];\n");
             body.Append("    const int tid = threadIdx.x;\n");
-            body.Append($"    const float* x = in0 + ({Offset("(idx_t)blockIdx.x", kept)});\n");
+            body.Append($"    const auto* x = in0 + ({Offset("(idx_t)blockIdx.x", kept)});\n");
             if (s.Kind == ReduceKind.LogSumExp)
             {
                 body.Append("    float m = dnnc_neg_inf();\n");
@@ -74,7 +74,7 @@ internal static class ReduceTemplate
         else
         {
             body.Append(ElementwiseLaunch.Loop(s.Outputs));
-            body.Append($"        const float* x = in0 + ({Offset("i", kept)});\n");
+            body.Append($"        const auto* x = in0 + ({Offset("i", kept)});\n");
             if (s.Kind == ReduceKind.LogSumExp)
             {
                 body.Append("        float m = dnnc_neg_inf();\n");

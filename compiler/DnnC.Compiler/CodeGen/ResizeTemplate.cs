@@ -36,13 +36,13 @@ internal static class ResizeTemplate
         return HostTensor.ElementCount(s.OutputShape);
     }
 
-    public static string Emit(PlanKernel kernel, ResizeSpec s)
+    public static string Emit(PlanKernel kernel, ResizeSpec s, KernelPlan? plan)
     {
         long total = Validate(s);
         string name = CudaText.CheckIdentifier(kernel.Name);
         var inStrides = HostTensor.RowMajorStrides(s.InputShape);
         var resized = s.ResizedAxes.ToList();
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2,
+        string header = KernelArgs.Header(kernel, plan, ElementwiseLaunch.Threads, 2,
             $"resize {s.InputShape} -> {s.OutputShape}, {s.Taps} taps per resized axis");
         var (coordinates, names) = Epilogue.Coordinates("i", s.OutputShape, "        ");
 

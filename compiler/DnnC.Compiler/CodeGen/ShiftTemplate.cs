@@ -17,11 +17,11 @@ internal static class ShiftTemplate
         return (long)s.N * s.C * s.H * s.W;
     }
 
-    public static string Emit(PlanKernel kernel, ShiftSpec s)
+    public static string Emit(PlanKernel kernel, ShiftSpec s, KernelPlan? plan)
     {
         long total = Validate(s);
         int k2 = s.Kernel * s.Kernel;
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2, $"shift {s.N}x{s.C}x{s.H}x{s.W}, kernel {s.Kernel}");
+        string header = KernelArgs.Header(kernel, plan, ElementwiseLaunch.Threads, 2, $"shift {s.N}x{s.C}x{s.H}x{s.W}, kernel {s.Kernel}");
         return $$"""
             {{header}}{
                 using idx_t = {{ElementwiseLaunch.IndexType(total)}};

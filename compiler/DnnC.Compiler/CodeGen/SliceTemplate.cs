@@ -26,12 +26,12 @@ internal static class SliceTemplate
         return HostTensor.ElementCount(s.Sizes);
     }
 
-    public static string Emit(PlanKernel kernel, SliceSpec s)
+    public static string Emit(PlanKernel kernel, SliceSpec s, KernelPlan? plan)
     {
         long total = Validate(s);
         var inStrides = HostTensor.RowMajorStrides(s.InputShape);
         long baseOffset = Enumerable.Range(0, inStrides.Length).Sum(d => s.Starts[d] * inStrides[d]);
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2,
+        string header = KernelArgs.Header(kernel, plan, ElementwiseLaunch.Threads, 2,
             $"slice of {s.InputShape} from {s.Starts} by {s.Steps} to {s.Sizes}");
         var (coordinates, names) = Epilogue.Coordinates("i", s.Sizes, "        ");
         var terms = names.Select((name, d) => $" + {name} * (idx_t){CudaText.Int(s.Steps[d] * inStrides[d])}");

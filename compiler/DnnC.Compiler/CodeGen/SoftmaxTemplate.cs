@@ -16,11 +16,11 @@ internal static class SoftmaxTemplate
         return new LaunchConfig(rows, 1, 1, GlobalPoolTemplate.Threads(s.Axis), 1, 1, 0);
     }
 
-    public static string Emit(PlanKernel kernel, SoftmaxSpec s)
+    public static string Emit(PlanKernel kernel, SoftmaxSpec s, KernelPlan? plan)
     {
         var launch = Launch(s);
         int threads = launch.BlockX;
-        string header = KernelArgs.Header(kernel, threads, 2, $"softmax over axis {s.Axis} of [{s.Outer}, {s.Axis}, {s.Inner}]");
+        string header = KernelArgs.Header(kernel, plan, threads, 2, $"softmax over axis {s.Axis} of [{s.Outer}, {s.Axis}, {s.Inner}]");
         string idx = CudaText.IndexType((long)s.Outer * s.Axis * s.Inner);
         return $$"""
             {{header}}{
@@ -30,8 +30,8 @@ internal static class SoftmaxTemplate
                 const int tid = threadIdx.x;
                 const idx_t row = blockIdx.x;
                 const idx_t base = (row / INNER) * ((idx_t)AXIS * INNER) + row % INNER;
-                const float* x = in0 + base;
-                float* y = out + base;
+                const auto* x = in0 + base;
+                auto* y = out + base;
                 float m = dnnc_neg_inf();
                 for (int a = tid; a < AXIS; a += THREADS) m = fmaxf(m, x[(idx_t)a * INNER]);
                 partial[tid] = m;

@@ -15,11 +15,11 @@ internal static class TileTemplate
         return HostTensor.ElementCount(s.OutputShape);
     }
 
-    public static string Emit(PlanKernel kernel, TileSpec s)
+    public static string Emit(PlanKernel kernel, TileSpec s, KernelPlan? plan)
     {
         long total = Validate(s);
         var inStrides = HostTensor.RowMajorStrides(s.InputShape);
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2, $"tile {s.InputShape} by {s.Repeats}");
+        string header = KernelArgs.Header(kernel, plan, ElementwiseLaunch.Threads, 2, $"tile {s.InputShape} by {s.Repeats}");
         var (coordinates, names) = Epilogue.Coordinates("i", s.OutputShape, "        ");
         // Axes of length 1 always read coordinate 0; axes not repeated need no modulo.
         var terms = names.Select((name, d) => s.InputShape[d] == 1 ? null

@@ -20,14 +20,14 @@ internal static class TransposeTemplate
         return HostTensor.ElementCount(s.InputShape);
     }
 
-    public static string Emit(PlanKernel kernel, TransposeSpec s)
+    public static string Emit(PlanKernel kernel, TransposeSpec s, KernelPlan? plan)
     {
         long total = Validate(s);
         int rank = s.InputShape.Count;
         var inputStrides = new long[rank];
         for (int d = rank - 1, stride = 1; d >= 0; stride *= s.InputShape[d], d--) inputStrides[d] = stride;
         var outputShape = s.Perm.Select(p => s.InputShape[p]).ToArray();
-        string header = KernelArgs.Header(kernel, ElementwiseLaunch.Threads, 2, $"transpose {s.InputShape} by {s.Perm}");
+        string header = KernelArgs.Header(kernel, plan, ElementwiseLaunch.Threads, 2, $"transpose {s.InputShape} by {s.Perm}");
         var (coordinates, names) = Epilogue.Coordinates("i", outputShape, "        ");
         var terms = names.Select((name, i) => $"{name} * (idx_t){CudaText.Int(inputStrides[s.Perm[i]])}").ToList();
         string offset = terms.Count == 0 ? "0" : string.Join(" + ", terms);

@@ -81,6 +81,9 @@ public static class PlanLowering
         return KernelSharing.ShareIdenticalCode(plan);
     }
 
+    /// <summary>Tensor-core math, decided by the precision pass: the kernel gets a tile from <see cref="MmaTileSelection"/>.</summary>
+    private static bool IsTensorCore(Node node) => node.Numerics.Math != MathMode.Fp32Simt;
+
     private static TensorType TypeOf(Graph graph, string value) =>
         graph.Producer(value)?.Type ?? graph.Inputs.First(i => i.Name == value).Type;
 
@@ -102,6 +105,8 @@ public static class PlanLowering
                     c.Groups, c.HasBias, c.InputShift,
                     RenumberSteps(c.Epilogue, first), Operands(inputs, first, output),
                     depthwise ? ConvAlgorithm.Depthwise : ConvAlgorithm.ImplicitGemm, TileSelection.Candidates[^1]);
+                if (!depthwise && IsTensorCore(node))
+                    return conv with { Mma = MmaTileSelection.Choose(conv.GemmM, conv.GemmN, target, t => conv with { Mma = t }, oracle).Tile };
                 return conv with
                 {
                     Tile = TileSelection.Choose((long)output[0] * output[2] * output[3], w[0] / c.Groups, w[1] * w[2] * w[3], target,
@@ -115,6 +120,7 @@ public static class PlanLowering
                 int first = d.HasBias ? 3 : 2;
                 var gemm = new GemmSpec(1, m, n, k, 0, 0, true, d.HasBias,
                     RenumberSteps(d.Epilogue, first), Operands(inputs, first, output), TileSelection.Candidates[^1]);
+                if (IsTensorCore(node)) return gemm with { Mma = MmaTileSelection.Choose(m, n, target, t => gemm with { Mma = t }, oracle).Tile };
                 return gemm with { Tile = TileSelection.Choose(m, n, k, target, t => gemm with { Tile = t }, oracle) };
             }
             case MatMulOp mm:
@@ -128,6 +134,7 @@ public static class PlanLowering
                 if (strideA is null || strideB is null) return null;
                 var matmul = new GemmSpec(batch, m, n, k, strideA.Value, strideB.Value, false, false,
                     RenumberSteps(mm.Epilogue, 2), Operands(inputs, 2, output), TileSelection.Candidates[^1]);
+                if (IsTensorCore(node)) return matmul with { Mma = MmaTileSelection.Choose(m, n, target, t => matmul with { Mma = t }, oracle).Tile };
                 return matmul with { Tile = TileSelection.Choose((long)m * batch, n, k, target, t => matmul with { Tile = t }, oracle) };
             }
             case ActivationOp a:

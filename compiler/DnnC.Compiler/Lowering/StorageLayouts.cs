@@ -9,7 +9,7 @@ namespace DnnC.Compiler.Lowering;
 /// Gives every plan value the storage its kernels' numerics ask for, before arena and blob placement:
 /// a kernel's output takes the kernel's storage format (FP16 storage writes FP16); a weight takes the
 /// format of the kernel that reads it and, as a conv's or GEMM's weight operand, the kernel's encoding
-/// (2:4 or ternary, with its rows from <see cref="WeightRows"/>). A weight that two kernels read in
+/// (2:4 or ternary, with its rows from <see cref="WeightRows"/>; a tensor-core kernel's dense filters as padded rows). A weight that two kernels read in
 /// different layouts gets one plan value per layout, all with the same weight key, so each kernel reads
 /// bytes made for it. Plans of FP32 dense kernels come out unchanged.
 /// </summary>
@@ -35,7 +35,7 @@ internal static class StorageLayouts
             {
                 int storage = StorageOf(args[i]);
                 if (values[storage].Kind != ValueKind.Weight) continue;
-                var wanted = new Layout(format, i == PlanKernel.EncodedWeightArg && kernel.Numerics.Encoding != WeightEncoding.Dense
+                var wanted = new Layout(format, i == PlanKernel.EncodedWeightArg && (kernel.Numerics.Encoding != WeightEncoding.Dense || TensorCore(kernel))
                     ? Encoded(kernel)
                     : null);
                 if (claimed.TryAdd(storage, wanted))
@@ -63,6 +63,9 @@ internal static class StorageLayouts
                 values[v] = values[v] with { Format = values[StorageOf(v)].Format };
         return (values, kernels);
     }
+
+    /// <summary>A tensor-core kernel reads its constant filters as padded dense rows (<see cref="EncodedWeightShape"/>).</summary>
+    private static bool TensorCore(PlanKernel kernel) => kernel.Spec is ConvSpec { Mma: not null } or GemmSpec { Mma: not null };
 
     private static EncodedWeightShape Encoded(PlanKernel kernel)
     {

@@ -48,7 +48,7 @@ public sealed unsafe class CudaModel : IDisposable
         PlanWeights weights, bool useGraph = true, string? ptxArch = null)
     {
         device.MakeCurrent();
-        CudaLoadChecks.CheckFloat32(plan);
+        CudaLoadChecks.CheckSupportedStorage(plan);
         if (weights.Length != plan.WeightBytes)
             throw new CudaLoadException($"the weight blob holds {weights.Length} bytes but the plan places {plan.WeightBytes}");
         var image = CudaLoadChecks.SelectImage(device.Info.Arch, cubins, ptx, ptxArch);
@@ -119,11 +119,12 @@ public sealed unsafe class CudaModel : IDisposable
         foreach (var output in _plan.Outputs)
         {
             var value = _plan.Value(output.Value);
-            var data = new float[value.ElementCount];
-            fixed (float* p = data)
-                CudaCheck.Check(_driver.MemcpyDtoH(p, LaunchTranslation.AddressOf(_plan, output.Value, new(_arena, _weights)), (nuint)(data.Length * sizeof(float))),
+            // An output an FP16 kernel wrote is FP16 on the device: copied as stored, widened here.
+            var stored = new byte[value.ElementCount * _plan.Storage(output.Value).ElementBytes];
+            fixed (byte* p = stored)
+                CudaCheck.Check(_driver.MemcpyDtoH(p, LaunchTranslation.AddressOf(_plan, output.Value, new(_arena, _weights)), (nuint)stored.Length),
                     "cuMemcpyDtoH(output)");
-            outputs[output.Name] = new HostTensor(value.Shape.ToArray(), data);
+            outputs[output.Name] = new HostTensor(value.Shape.ToArray(), Numerics.StoredElements.ToFloats(_plan.Storage(output.Value).Format, stored));
         }
         return outputs;
     }

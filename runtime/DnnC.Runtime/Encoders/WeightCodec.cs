@@ -33,6 +33,15 @@ public static class WeightCodec
         CheckRows(value, shape, spec);
         switch (shape.Encoding)
         {
+            case WeightEncoding.Dense:
+            {
+                // Rows padded with zeros to PaddedK, so that every 16-byte chunk a kernel copies lies inside the value.
+                var padded = new float[(long)shape.Rows * shape.PaddedK];
+                for (int row = 0; row < shape.Rows; row++)
+                    rows.AsSpan(row * shape.K, shape.K).CopyTo(padded.AsSpan(row * shape.PaddedK));
+                EncodeElements(value.Format, padded, destination);
+                break;
+            }
             case WeightEncoding.Sparse24:
             {
                 var compressed = Sparse24Weights.Compress(rows, shape.Rows, shape.K);
@@ -71,6 +80,17 @@ public static class WeightCodec
         float[]? scales = null;
         switch (shape.Encoding)
         {
+            case WeightEncoding.Dense:
+            {
+                var padded = DecodeElements(value.Format, stored, shape.Rows * shape.PaddedK);
+                for (int row = 0; row < shape.Rows; row++)
+                {
+                    if (padded.AsSpan(row * shape.PaddedK + shape.K, shape.PaddedK - shape.K).ContainsAnyExcept(0f))
+                        throw new InvalidDataException($"weight '{value.Name}' has values in the padding of row {row}");
+                    padded.AsSpan(row * shape.PaddedK, shape.K).CopyTo(rows.AsSpan(row * shape.K));
+                }
+                break;
+            }
             case WeightEncoding.Sparse24:
             {
                 int valuesPerRow = shape.PaddedK / 2, wordsPerRow = shape.PaddedK / 16;
@@ -107,36 +127,9 @@ public static class WeightCodec
             throw new InvalidDataException($"weight '{value.Name}' is encoded as {shape.Rows} rows × {shape.K}, but its kernel reads {WeightRows.Shape(spec)}");
     }
 
-    private static void EncodeElements(ElementFormat? format, ReadOnlySpan<float> values, Span<byte> destination)
-    {
-        switch (format)
-        {
-            case null:
-                MemoryMarshal.AsBytes(values).CopyTo(destination);
-                if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the weight blob is little-endian");
-                return;
-            case ElementFormat.Float16:
-                for (int i = 0; i < values.Length; i++)
-                    BinaryPrimitives.WriteUInt16LittleEndian(destination[(2 * i)..], BitConverter.HalfToUInt16Bits((Half)values[i]));
-                return;
-            default:
-                throw new NotSupportedException($"weights are stored as float32 or float16, not {ElementFormats.Name(format.Value)}");
-        }
-    }
+    private static void EncodeElements(ElementFormat? format, ReadOnlySpan<float> values, Span<byte> destination) =>
+        StoredElements.FromFloats(format, values, destination);
 
-    private static float[] DecodeElements(ElementFormat? format, ReadOnlySpan<byte> stored, int count)
-    {
-        var values = new float[count];
-        switch (format)
-        {
-            case null:
-                MemoryMarshal.Cast<byte, float>(stored[..(4 * count)]).CopyTo(values);
-                return values;
-            case ElementFormat.Float16:
-                for (int i = 0; i < count; i++) values[i] = (float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(stored[(2 * i)..]));
-                return values;
-            default:
-                throw new NotSupportedException($"weights are stored as float32 or float16, not {ElementFormats.Name(format.Value)}");
-        }
-    }
+    private static float[] DecodeElements(ElementFormat? format, ReadOnlySpan<byte> stored, int count) =>
+        StoredElements.ToFloats(format, stored, count);
 }

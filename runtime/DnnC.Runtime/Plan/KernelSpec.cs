@@ -53,6 +53,24 @@ public sealed record GemmTile(int Mt, int Nt, int Kt, int ThreadM, int ThreadN)
     public override string ToString() => $"{Mt}x{Nt}x{Kt}";
 }
 
+/// <summary>
+/// The block tile of a tensor-core GEMM (conv or GEMM with <see cref="MathMode.Fp16TensorCore"/> or
+/// <see cref="MathMode.Tf32TensorCore"/>): Mt × Nt outputs per block, split into WarpM × WarpN warp tiles of mma
+/// instructions, the reduction staged <see cref="Stages"/> deep through shared memory, 64 bytes of K per row at a time
+/// (32 FP16 or 16 FP32 elements).
+/// </summary>
+public sealed record MmaTile(int Mt, int Nt, int WarpM, int WarpN, int Stages)
+{
+    /// <summary>Bytes of K one shared-memory row holds per stage, and the padded row pitch that keeps ldmatrix's eight
+    /// row reads on distinct banks (80 bytes = 20 words: rows land 20 words apart, modulo 32 all different).</summary>
+    public const int RowBytes = 64, RowPitch = 80;
+
+    public int Warps => Mt / WarpM * (Nt / WarpN);
+    public int Threads => 32 * Warps;
+    public int SharedBytes => Stages * (Mt + Nt) * RowPitch;
+    public override string ToString() => $"{Mt}x{Nt} ({Warps} warps of {WarpM}x{WarpN}, {Stages} stages)";
+}
+
 public enum ConvAlgorithm { ImplicitGemm, Depthwise }
 
 /// <summary>
@@ -60,6 +78,9 @@ public enum ConvAlgorithm { ImplicitGemm, Depthwise }
 /// M = N·Ho·Wo, N = K/groups, reduction C/groups·R·S per group, or as a depthwise kernel.
 /// Args: output, x, w, [bias], epilogue operands. <see cref="InputShift"/> (odd kernel size, 0 for
 /// none) applies the shift of REFERENCE.md §5 while loading x; only valid for 1×1 convs.
+/// A tensor-core conv has its <see cref="Mma"/> tile (its <see cref="Tile"/> is then unused) and may read x and write
+/// its output channels-last (NHWC, <see cref="InputChannelsLast"/>, <see cref="OutputChannelsLast"/>; the values'
+/// shapes are then [N, H, W, C]), as the layout pass decides.
 /// </summary>
 public sealed record ConvSpec(
     int N, int C, int H, int W,
@@ -76,11 +97,15 @@ public sealed record ConvSpec(
     ConvAlgorithm Algorithm,
     GemmTile Tile) : KernelSpec
 {
-    public override string Template => Algorithm == ConvAlgorithm.Depthwise ? "depthwise_conv" : "implicit_gemm_conv";
+    public override string Template => Algorithm == ConvAlgorithm.Depthwise ? "depthwise_conv" : Mma is null ? "implicit_gemm_conv" : "mma_conv";
     public override long Macs => (long)N * K * Ho * Wo * (C / Groups) * R * S;
     public long GemmM => (long)N * Ho * Wo;
     public int GemmN => K / Groups;
     public int GemmK => C / Groups * R * S;
+
+    public MmaTile? Mma { get; init; }
+    public bool InputChannelsLast { get; init; }
+    public bool OutputChannelsLast { get; init; }
 }
 
 /// <summary>
@@ -98,8 +123,11 @@ public sealed record GemmSpec(
     EquatableArray<PlanOperand> Operands,
     GemmTile Tile) : KernelSpec
 {
-    public override string Template => "gemm";
+    public override string Template => Mma is null ? "gemm" : "mma_gemm";
     public override long Macs => (long)Batch * M * N * K;
+
+    /// <summary>The tensor-core tile, for a GEMM with tensor-core math (its <see cref="Tile"/> is then unused).</summary>
+    public MmaTile? Mma { get; init; }
 }
 
 public enum PoolKind { Max, Average }

@@ -31,8 +31,9 @@ public abstract class KernelNumerics
     public virtual void RoundLoaded(Span<float> values) => RoundStored(values);
 
     /// <summary>The weights the kernel computes with, from the values decoded out of the blob: an override to FP16 storage
-    /// rounds weights the plan stores as float32.</summary>
-    public virtual float[] RoundWeights(PlanValue value, float[] decoded) => decoded;
+    /// rounds weights the plan stores as float32. <paramref name="productOperand"/>: the conv's filters or the GEMM's B,
+    /// which tensor cores multiply (a bias is added to the FP32 accumulator as it is).</summary>
+    public virtual float[] RoundWeights(PlanValue value, float[] decoded, bool productOperand) => decoded;
 
     /// <summary>Decoded weights never change, so each array is rounded once per numerics, not once per run (the conv's
     /// packed panels are cached per array too, and would otherwise be repacked every run).</summary>
@@ -58,7 +59,8 @@ public abstract class KernelNumerics
         public override bool RoundsOutputs => false;
         public override bool RoundsLoads => true;
 
-        public override float[] RoundWeights(PlanValue value, float[] decoded) => RoundedOnce(decoded, RoundLoaded);
+        public override float[] RoundWeights(PlanValue value, float[] decoded, bool productOperand) =>
+            productOperand ? RoundedOnce(decoded, RoundLoaded) : decoded;
 
         public override void RoundLoaded(Span<float> values)
         {
@@ -79,7 +81,7 @@ public abstract class KernelNumerics
         public override string Name => "fp16";
         public override bool RoundsOutputs => true;
 
-        public override float[] RoundWeights(PlanValue value, float[] decoded)
+        public override float[] RoundWeights(PlanValue value, float[] decoded, bool productOperand)
         {
             if (value.Format == Runtime.Numerics.ElementFormat.Float16) return decoded;   // stored as FP16: already exact
             return RoundedOnce(decoded, RoundStored);

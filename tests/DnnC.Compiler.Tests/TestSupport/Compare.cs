@@ -16,4 +16,17 @@ public static class Compare
                 Assert.Fail($"element {i}: expected {e:R}, got {a:R} (|diff| {Math.Abs(a - e):G3})");
         }
     }
+
+    /// <summary>‖actual − expected‖₂ / ‖expected‖₂, in float64; NaN anywhere in <paramref name="actual"/> gives NaN.</summary>
+    public static double RelativeL2(HostTensor expected, HostTensor actual)
+    {
+        Assert.Equal(expected.Shape, actual.Shape);
+        double num = 0, den = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            num += Math.Pow((double)expected.Data[i] - actual.Data[i], 2);
+            den += Math.Pow(expected.Data[i], 2);
+        }
+        return Math.Sqrt(num / Math.Max(den, 1e-30));
+    }
 }

@@ -29,6 +29,7 @@ internal static class CpuCudaShim
         #define __restrict__ __restrict
         #define __launch_bounds__(...)
         #define __shared__ static
+        #define __align__(n) __attribute__((aligned(n)))
         static inline float __int_as_float(unsigned bits) { float f; std::memcpy(&f, &bits, 4); return f; }
         static inline unsigned __float_as_uint(float f) { unsigned u; std::memcpy(&u, &f, 4); return u; }
         static inline void __syncthreads() { dnnc_block_barrier->arrive_and_wait(); }

@@ -71,21 +71,10 @@ public sealed class PlanEmulationTests(ITestOutputHelper output)
             var actual = PlanEmulator.Run(plan, library, optimized.Weights, inputs);
             foreach (var o in graph.Outputs)
             {
-                output.WriteLine($"{graph.Name}.{o.Name}: relative L2 error {RelativeL2(expected[o.Name], actual[o.Name]):E2}");
+                output.WriteLine($"{graph.Name}.{o.Name}: relative L2 error {Compare.RelativeL2(expected[o.Name], actual[o.Name]):E2}");
                 // ONNX's rtol, with an atol that admits float32 reordering of sums that cancel to ~0.
                 Compare.Close(expected[o.Name], actual[o.Name], rtol: 1e-3, atol: 1e-5);
             }
         }
-    }
-
-    private static double RelativeL2(HostTensor expected, HostTensor actual)
-    {
-        double num = 0, den = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            num += Math.Pow(expected.Data[i] - actual.Data[i], 2);
-            den += Math.Pow(expected.Data[i], 2);
-        }
-        return Math.Sqrt(num / Math.Max(den, 1e-30));
     }
 }

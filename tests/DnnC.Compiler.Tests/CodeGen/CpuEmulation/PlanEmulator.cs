@@ -1,4 +1,5 @@
 using DnnC.Runtime.Encoders;
+using DnnC.Runtime.Numerics;
 using DnnC.Compiler.IR;
 using DnnC.Runtime;
 using DnnC.Runtime.Plan;
@@ -15,28 +16,26 @@ internal static unsafe class PlanEmulator
     /// <summary>Runs on the weights as the build encodes them (<see cref="WeightPacker"/>): the blob the GPU would get, byte for byte.</summary>
     public static Dictionary<string, HostTensor> Run(KernelPlan plan, CpuKernelLibrary library, WeightTable weights, IReadOnlyDictionary<string, HostTensor> inputs)
     {
-        // NaN-filled so that reading memory nobody wrote shows up in the outputs.
-        var arena = Enumerable.Repeat(float.NaN, (int)(plan.ActivationArenaBytes / sizeof(float))).ToArray();
-        var blob = new float[plan.WeightBytes / sizeof(float)];
-        Buffer.BlockCopy(WeightPacker.Pack(plan, weights.Items).Bytes, 0, blob, 0, checked((int)plan.WeightBytes));
+        // 256-byte aligned like cuMemAlloc (cp.async checks 16), and 0xFF-filled, a NaN in both float32 and FP16, so
+        // that reading memory nobody wrote shows up in the outputs.
+        using var arena = new AlignedBuffer(plan.ActivationArenaBytes);
+        arena.Span.Fill(0xFF);
+        using var blob = new AlignedBuffer(plan.WeightBytes);
+        WeightPacker.Pack(plan, weights.Items).Bytes.CopyTo(blob.Span);
         foreach (int id in plan.Inputs)
-            inputs[plan.Value(id).Name].Data.CopyTo(arena, plan.Value(id).ArenaOffset / sizeof(float));
-
-        fixed (float* arenaBase = arena)
-        fixed (float* blobBase = blob)
         {
-            foreach (var kernel in plan.Kernels)
+            var value = plan.Value(id);
+            StoredElements.FromFloats(value.Format, inputs[value.Name].Data, arena.Span.Slice(checked((int)value.ArenaOffset), checked((int)value.Bytes)));
+        }
+        foreach (var kernel in plan.Kernels)
+        {
+            var pointers = new float*[kernel.Args.Count];
+            for (int i = 0; i < pointers.Length; i++)
             {
-                var pointers = new float*[kernel.Args.Count];
-                for (int i = 0; i < pointers.Length; i++)
-                {
-                    var storage = plan.Storage(kernel.Args[i]);
-                    pointers[i] = storage.Kind == ValueKind.Weight
-                        ? blobBase + storage.WeightOffset / sizeof(float)
-                        : arenaBase + storage.ArenaOffset / sizeof(float);
-                }
-                library.Run(kernel, pointers);
+                var storage = plan.Storage(kernel.Args[i]);
+                pointers[i] = (float*)(storage.Kind == ValueKind.Weight ? blob.Pointer + storage.WeightOffset : arena.Pointer + storage.ArenaOffset);
             }
+            library.Run(kernel, pointers);
         }
 
         var outputs = new Dictionary<string, HostTensor>();
@@ -44,10 +43,17 @@ internal static unsafe class PlanEmulator
         {
             var value = plan.Value(output.Value);
             var storage = plan.Storage(output.Value);
-            var data = new float[value.ElementCount];
-            Array.Copy(arena, storage.ArenaOffset / sizeof(float), data, 0, data.Length);
+            var data = StoredElements.ToFloats(storage.Format, arena.Span[checked((int)storage.ArenaOffset)..], checked((int)value.ElementCount));
             outputs[output.Name] = new HostTensor(value.Shape.ToArray(), data);
         }
         return outputs;
     }
+}
+
+/// <summary>Native memory aligned as cuMemAlloc aligns device buffers.</summary>
+internal sealed unsafe class AlignedBuffer(long bytes) : IDisposable
+{
+    public byte* Pointer { get; } = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)Math.Max(16, bytes), 256);
+    public Span<byte> Span => new(Pointer, checked((int)bytes));
+    public void Dispose() => System.Runtime.InteropServices.NativeMemory.AlignedFree(Pointer);
 }
