@@ -9,8 +9,8 @@ namespace DnnC.Compiler.Lowering;
 
 /// <summary>
 /// Lowers a fused graph to the <see cref="KernelPlan"/>, in named steps: number the values, turn
-/// each compute node into one kernel spec with its tile and launch, alias reshapes, give values the
-/// storage their kernels' numerics ask for (<see cref="StorageLayouts"/>), plan the activation arena
+/// each compute node into one kernel spec with its tile and launch, alias reshapes, give tensor-core convs
+/// channels-last activations (<see cref="ChannelsLastLayout"/>), give values the storage their kernels' numerics ask for (<see cref="StorageLayouts"/>), plan the activation arena
 /// and the weight blob, then let kernels whose code is identical share it. The weights' bytes are
 /// encoded from the graph's weights by <see cref="Runtime.Encoders.WeightPacker"/>, once.
 /// </summary>
@@ -64,6 +64,7 @@ public static class PlanLowering
         if (diagnostics.HasErrors) throw new CompilationFailedException(diagnostics.Items);
 
         var outputs = graph.Outputs.Select(o => new PlanOutput(o.Name, ids[o.Value])).ToList();
+        (values, kernels, outputs) = ChannelsLastLayout.Assign(values, kernels, outputs);
         (values, kernels) = StorageLayouts.Assign(values, kernels);
         values = PlaceActivations(values, kernels, outputs);
         long weightBytes = PlaceWeights(values);

@@ -95,23 +95,23 @@ public sealed record ConvSpec(
     EquatableArray<EpilogueStep> Epilogue,
     EquatableArray<PlanOperand> Operands,
     ConvAlgorithm Algorithm,
-    GemmTile Tile) : KernelSpec
+    GemmTile Tile,
+    MmaTile? Mma = null,
+    bool InputChannelsLast = false,
+    bool OutputChannelsLast = false) : KernelSpec
 {
     public override string Template => Algorithm == ConvAlgorithm.Depthwise ? "depthwise_conv" : Mma is null ? "implicit_gemm_conv" : "mma_conv";
     public override long Macs => (long)N * K * Ho * Wo * (C / Groups) * R * S;
     public long GemmM => (long)N * Ho * Wo;
     public int GemmN => K / Groups;
     public int GemmK => C / Groups * R * S;
-
-    public MmaTile? Mma { get; init; }
-    public bool InputChannelsLast { get; init; }
-    public bool OutputChannelsLast { get; init; }
 }
 
 /// <summary>
 /// GEMM: out[b, m, n] = Σ_k A[b, m, k] · B[b, k, n] (+ bias[n]) then the epilogue.
 /// Dense layers use <see cref="BTransposed"/> (weights stored [N, K]).
-/// Batch strides are 0 where an operand broadcasts over the batch.
+/// Batch strides are 0 where an operand broadcasts over the batch. A GEMM with tensor-core math has its
+/// <see cref="Mma"/> tile (its <see cref="Tile"/> is then unused).
 /// Args: output, A, B, [bias], epilogue operands.
 /// </summary>
 public sealed record GemmSpec(
@@ -121,13 +121,11 @@ public sealed record GemmSpec(
     bool HasBias,
     EquatableArray<EpilogueStep> Epilogue,
     EquatableArray<PlanOperand> Operands,
-    GemmTile Tile) : KernelSpec
+    GemmTile Tile,
+    MmaTile? Mma = null) : KernelSpec
 {
     public override string Template => Mma is null ? "gemm" : "mma_gemm";
     public override long Macs => (long)Batch * M * N * K;
-
-    /// <summary>The tensor-core tile, for a GEMM with tensor-core math (its <see cref="Tile"/> is then unused).</summary>
-    public MmaTile? Mma { get; init; }
 }
 
 public enum PoolKind { Max, Average }

@@ -15,10 +15,35 @@ internal static class ConvKernel
 {
     public static void Run(ConvSpec spec, KernelContext context)
     {
+        if (spec.InputChannelsLast || spec.OutputChannelsLast)
+        {
+            RunChannelsLast(spec, context);
+            return;
+        }
         int cg = spec.C / spec.Groups, kg = spec.K / spec.Groups;
         bool dense = context.Kernel.Numerics.Encoding == WeightEncoding.Dense;
         if (dense && cg == 1 && kg == 1 && spec.InputShift == 0) RunDepthwise(spec, context);
         else PackedGemm.Run(new ConvProblem(spec, context));
+    }
+
+    /// <summary>
+    /// A conv the layout pass made channels-last (the tensor-core convs' NHWC activations): the NHWC input is read back
+    /// to NCHW, the conv runs as every other (its epilogue operands carry their own strides, NHWC ones included), and
+    /// the finished, already rounded outputs are written channels-last. Only the order of the bytes changes.
+    /// </summary>
+    private static void RunChannelsLast(ConvSpec spec, KernelContext context)
+    {
+        var replaced = new Dictionary<int, TensorRef>();
+        if (spec.InputChannelsLast)
+        {
+            var x = context.Arg(1);
+            replaced[1] = new TensorRef(ChannelsLast.ToNchw(x.Slice(0, checked((int)x.Length)), spec.N, spec.H, spec.W, spec.C), 0, x.Length);
+        }
+        var output = context.Output;
+        float[]? planar = spec.OutputChannelsLast ? new float[output.Length] : null;
+        if (planar is not null) replaced[0] = new TensorRef(planar, 0, planar.Length);
+        Run(spec with { InputChannelsLast = false, OutputChannelsLast = false }, context.With(replaced, [spec.N, spec.K, spec.Ho, spec.Wo]));
+        if (planar is not null) ChannelsLast.ToNhwc(planar, spec.N, spec.K, spec.Ho, spec.Wo).CopyTo(output.Span);
     }
 
     private sealed class ConvProblem : GemmProblem

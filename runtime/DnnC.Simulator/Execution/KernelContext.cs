@@ -16,6 +16,16 @@ internal sealed class KernelContext(PlanKernel kernel, TensorRef[] args, int[] o
     /// <summary>Kernel argument <paramref name="index"/> (0 is the output, inputs from 1), as PlanOperand.Arg counts.</summary>
     public TensorRef Arg(int index) => args[index];
 
+    public int ArgCount => args.Length;
+
+    /// <summary>The same launch on other memory for some arguments, with the output seen as <paramref name="shape"/>.</summary>
+    public KernelContext With(IReadOnlyDictionary<int, TensorRef> replaced, int[] shape)
+    {
+        var moved = (TensorRef[])args.Clone();
+        foreach (var (index, value) in replaced) moved[index] = value;
+        return new KernelContext(Kernel, moved, shape, Numerics, WeightScales);
+    }
+
     /// <summary>Activations as an FP16 kernel loads them from memory: rounded to the storage precision, in place.</summary>
     public void Load(Span<float> values)
     {

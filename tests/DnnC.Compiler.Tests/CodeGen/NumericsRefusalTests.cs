@@ -25,8 +25,22 @@ public sealed class NumericsRefusalTests
         Assert.Contains("__global__", CudaEmitter.Emit(plan));
     }
 
+    [Fact]
+    public void Fp16_storage_kernels_emit_with_half_arguments()
+    {
+        var plan = TwoConvs();
+        var fp16 = new PlanNumerics(KernelPrecision.Fp16);
+        plan = plan with
+        {
+            Kernels = plan.Kernels.Select(k => k with { Numerics = fp16 }).ToEquatableArray(),
+            Values = plan.Values.Select(v => v.Kind == ValueKind.Input ? v : v with { Format = DnnC.Runtime.Numerics.ElementFormat.Float16 }).ToEquatableArray(),
+        };
+        string cuda = CudaEmitter.Emit(plan);
+        Assert.Contains("dnnc_h* __restrict__ out", cuda);
+        Assert.Contains("const dnnc_h* __restrict__ in1", cuda);   // the FP16 filters
+    }
+
     [Theory]
-    [InlineData(KernelPrecision.Fp16, WeightEncoding.Dense, "FP16 storage, dense weights")]
     [InlineData(KernelPrecision.Fp32, WeightEncoding.Sparse24, "FP32, 2:4-compressed weights")]
     [InlineData(KernelPrecision.Fp32, WeightEncoding.Ternary, "FP32, ternary weights")]
     public void Every_kernel_with_other_numerics_gets_its_own_DNN5010(KernelPrecision precision, WeightEncoding encoding, string words)
