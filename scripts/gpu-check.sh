@@ -11,18 +11,20 @@
 #   1. device and toolchain (dnnc info, nvidia-smi);
 #   2. a random-weight ResNet-50 exported from PyTorch: DnnC on cuda against PyTorch eager FP32
 #      (scripts/gpu_check_resnet50.py), early, since it is the headline figure;
-#   3. every example and every model in .gpu/models: build for the GPU's architecture, run the build
-#      (plan.dnnpkg) on cuda (CUDA graph) and the model on the simulator with the same seeded input,
-#      compare (FP32 plans: relative L2 <= 1e-4), time (CUDA events); a graph failure is rerun with
-#      --no-graph, compared and timed;
+#   2b. FP16 tensor cores against PyTorch (scripts/gpu_check_fp16.py): a 4096^3 GEMM against torch.matmul
+#      (cuBLAS), the same ResNet-50 at batch 1 and 32 against PyTorch eager FP16 channels-last;
+#   3. every example and every model in .gpu/models, at fp32, then fp16, then tf32: build for the GPU's
+#      architecture, run the build (plan.dnnpkg) on cuda (CUDA graph) and the model on the simulator with
+#      the same seeded input, compare (relative L2 <= 1e-4; FP16 2e-3), time (CUDA events); a graph failure
+#      is rerun with --no-graph, compared and timed;
 #   4. the GPU tests: tests/DnnC.Gpu.Tests, a self-contained xunit.v3 program (.gpu/gpu-tests.tgz), the
 #      tensor-core instruction probes (mma.sync, ldmatrix) against their CPU twin's expectations among them;
 #   5. compute-sanitizer memcheck on one small example with --no-graph;
 #   6. the 2:4 single-tile mma.sp probe (a TODO until the 2:4 pass exists).
 # An overall deadline keeps time to package the results. Big files (builds, kernel cache, models,
 # tensors) stay in a work folder under /tmp; OUTDIR receives at most 8 flat files:
-#   summary.txt (what the console showed), summary.tsv (one row per model), device.txt,
-#   pytorch.json, steps.tsv (each step's status and seconds), logs.tgz (logs and crash files only).
+#   summary.txt (what the console showed), summary.tsv (one row per model and precision), device.txt,
+#   pytorch.json, fp16.json, steps.tsv (each step's status and seconds), logs.tgz (logs and crash files only).
 #
 # Environment:
 #   DNNC_GPU_CHECK_DRY_RUN=1    no GPU needed: sim stands in for cuda, the reference executor for sim;
@@ -100,7 +102,7 @@ bounded() {
 # Packs the logs (no cubins, models or tensors) and says where everything is; runs on every exit.
 package() {
   trap - EXIT
-  (cd "$work" && find logs models resnet50 -type f \( -name '*.log' -o -name '*.txt' -o -name 'build-report.json' \) 2>/dev/null \
+  (cd "$work" && find logs models resnet50 fp16 -type f \( -name '*.log' -o -name '*.txt' -o -name 'build-report.json' \) 2>/dev/null \
     | tar -czf "$out/logs.tgz" -T - 2>/dev/null) || echo "could not write logs.tgz"
   echo
   echo "total: $(( $(date +%s) - started )) s; work folder: $work; results: $(ls "$out" | tr '\n' ' ')"
@@ -175,6 +177,25 @@ else
   fail "resnet50: python3 not found"; end_step resnet50 FAIL
 fi
 
+begin_step "2b. FP16 tensor cores against PyTorch: GEMM 4096^3 against torch.matmul, ResNet-50 FP16 at batch 1 and 32 against eager FP16 channels-last"
+if command -v python3 >/dev/null; then
+  fp16_args=(--dnnc "$dnnc" --out "$work/fp16" --json "$out/fp16.json" --backend "$device_backend" --arch "$arch"
+             --iters "$iters" --warmup "$warmup" --timeout "$step_timeout")
+  [ "$dry_run" = 1 ] && fp16_args+=(--dry-run)
+  mkdir -p "$work/fp16"
+  limit=$(( $(time_left) - packaging_margin - 60 ))
+  [ "$limit" -gt 240 ] && limit=240
+  if [ "$limit" -le 0 ]; then
+    echo "SKIP: deadline"; end_step fp16_vs_torch SKIP
+  elif timeout --kill-after=10 "$limit" python3 -u scripts/gpu_check_fp16.py "${fp16_args[@]}" 2>&1 | tee "$work/logs/fp16.log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    end_step fp16_vs_torch ok
+  else
+    fail "FP16 against PyTorch (see above and logs.tgz: logs/fp16.log)"; end_step fp16_vs_torch FAIL
+  fi
+else
+  echo "SKIP: no python3"; end_step fp16_vs_torch SKIP
+fi
+
 # Fixed shapes for models with dynamic inputs.
 extra_args() {
   case "$(basename "$1")" in
@@ -210,13 +231,19 @@ for m in examples/*/*.dnn "$models_dir"/*.onnx; do
   models+=("$m")
 done
 
-begin_step "3. build for $arch, run on $device_backend and $baseline_backend (seed $seed), compare, time ($iters iterations)"
+begin_step "3. build for $arch at fp32, fp16 and tf32, run on $device_backend and $baseline_backend (seed $seed), compare, time ($iters iterations)"
 rows="$out/summary.tsv"
 printf 'model\tbuild\tgraph\tno_graph\toutputs\tmax_abs\tmax_rel_l2\tmedian_ms\tmin_ms\tresult\n' > "$rows"
 row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$rows"; }
 models_failed=0
+# Every model at FP32 first, then every model on FP16 and on TF32 tensor cores, so the deadline cuts the last ones.
+# The simulator runs the same plan on the same FP16 (TF32) data: only FP32 summation order (and the FP16 roundings it
+# flips) may differ, hence the looser FP16 bound.
+for precision in fp32 fp16 tf32; do
+# Against the reference executor (a dry run) FP16 and TF32 answer to the numerics contract, 1e-2, instead.
+case $precision-$dry_run in fp16-0) tolerance=2e-3 ;; fp16-1|tf32-1) tolerance=1e-2 ;; *) tolerance=1e-4 ;; esac
 for m in "${models[@]}"; do
-  name=$(basename "${m%.*}")
+  name=$(basename "${m%.*}")-$precision
   dir="$work/models/$name"
   mkdir -p "$dir"
   read -r -a extra <<< "$(extra_args "$m")"
@@ -224,9 +251,7 @@ for m in "${models[@]}"; do
   if [ $(( $(time_left) - packaging_margin )) -le 0 ]; then
     echo "   SKIP: deadline"; row "$name" - - - - - - - - SKIP; continue
   fi
-  # FP32 whatever a model's compile section asks: the CUDA templates emit FP32 kernels only so far (an FP16 build
-  # has no cubins, DNN5011). Drop --precision fp32 here when the FP16 templates exist.
-  if ! bounded "$step_timeout" "$dir/build.log" "$dnnc" build "$m" -o "$dir/build" --target "$arch" --precision fp32 "${extra[@]}"; then
+  if ! bounded "$step_timeout" "$dir/build.log" "$dnnc" build "$m" -o "$dir/build" --target "$arch" --precision "$precision" "${extra[@]}"; then
     if grep -q 'DNN4002' "$dir/build.log"; then
       echo "   not supported yet: $(grep -m1 'DNN4002' "$dir/build.log")"
       row "$name" unsupported - - - - - - - SKIP
@@ -237,7 +262,7 @@ for m in "${models[@]}"; do
     fi
     continue
   fi
-  common=(--target "$arch" --precision fp32 --seed "$seed" "${extra[@]}")
+  common=(--target "$arch" --precision "$precision" --seed "$seed" "${extra[@]}")
   graph=-; no_graph=-; timed=""
   if device_run "$dir" "$device_backend"; then
     graph=ok; timed="$dir/$device_backend"
@@ -272,6 +297,7 @@ for m in "${models[@]}"; do
   [ "$result" = ok ] || models_failed=$((models_failed + 1))
   row "$name" ok "$graph" "$no_graph" "$outputs" "$(largest max_abs "$dir/compare.log")" "$(largest rel_l2 "$dir/compare.log")" \
     "${median:--}" "${min:--}" "$result"
+done
 done
 echo
 column -t -s $'\t' "$rows" 2>/dev/null || cat "$rows"

@@ -81,7 +81,8 @@ public static class BuildCommand
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
         AnsiConsole.Write(table);
-        var decisions = LayerDecisionSummary.Lines(result.Layers);
+        var decisions = LayerDecisionSummary.Lines(result.Layers)
+            .Concat(result.Passes.Where(p => p.Pass == LoweringReport.LayoutPass).Select(p => $"{p.Pass}: {p.Summary}")).ToList();
         if (decisions.Count > 0) Console.WriteLine("layer decisions:\n" + string.Join("\n", decisions.Select(line => "  " + line)));
         Console.WriteLine($"{result.Plan.ModelName}: {result.Plan.Kernels.Count} kernel(s), activation arena {result.Plan.ActivationArenaBytes} bytes, weights {result.Plan.WeightBytes} bytes");
         Console.WriteLine($"wrote {dir}");

@@ -19,5 +19,10 @@ public static class Dnnc
     };
 
     /// <summary>Runs one dnnc command line; the exit code follows DESIGN.md (0 ok, 1 model errors, 2 usage, 3 internal).</summary>
-    public static int Run(string[] args) => CommandRunner.Execute(CreateRootCommand(), args);
+    public static int Run(string[] args)
+    {
+        // FP16 calibration on the simulator rather than the float64 reference: the same maxima, many times faster.
+        Compiler.Passes.CalibrationSet.Profiler = new SimulatorActivationProfiler();
+        return CommandRunner.Execute(CreateRootCommand(), args);
+    }
 }

@@ -1,3 +1,4 @@
+using DnnC.Runtime.Plan;
 using System.Text.Json.Nodes;
 using DnnC.Compiler.Build;
 using DnnC.Compiler.Diagnostics;
@@ -10,23 +11,31 @@ public class ExampleBuildTests
 {
     public static TheoryData<string> Examples() => new(Cli.ExampleNames());
 
+    public static TheoryData<string, string> ExamplesAtEveryPrecision()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string name in Cli.ExampleNames())
+            foreach (string precision in new[] { "asked", "fp16", "tf32" })
+                data.Add(name, precision);
+        return data;
+    }
+
+    /// <summary>At the precision its compile section asks for, and with --precision fp16 and tf32 (tensor-core kernels).</summary>
     [Theory]
-    [MemberData(nameof(Examples))]
-    public void Example_builds_for_sm80_and_sm90_without_spills(string name)
+    [MemberData(nameof(ExamplesAtEveryPrecision))]
+    public void Example_builds_for_sm80_and_sm90_without_spills(string name, string precision)
     {
         var diagnostics = new DiagnosticBag();
-        var asked = BuildPipeline.Load(Cli.Example(name), new CompileOverrides(), new DiagnosticBag()).Options.Precision;
-        var result = BuildPipeline.Build(Cli.Example(name), new CompileOverrides(), diagnostics);
-        if (asked != Precision.Fp32)
+        var overrides = precision switch
         {
-            // FP16 has no CUDA templates yet: the build says so and is the simulator's; its FP32 version must compile.
-            Assert.Empty(result.Binaries);
-            Assert.Contains(diagnostics.Items, d => d.Code == "DNN5011");
-            diagnostics = new DiagnosticBag();
-            result = BuildPipeline.Build(Cli.Example(name), new CompileOverrides(Precision: Precision.Fp32), diagnostics);
-        }
+            "fp16" => new CompileOverrides(Precision: Precision.Fp16),
+            "tf32" => new CompileOverrides(Precision: Precision.Tf32),
+            _ => new CompileOverrides(),
+        };
+        var result = BuildPipeline.Build(Cli.Example(name), overrides, diagnostics);
 
         Assert.Equal(["sm_80", "sm_90"], result.Binaries.Select(b => b.Arch).Order());
+        if (precision != "asked") Assert.Contains(result.Plan.Kernels, k => k.Spec is ConvSpec { Mma: not null } or GemmSpec { Mma: not null });
         foreach (var binary in result.Binaries)
         {
             Assert.NotEmpty(binary.Cubin);
@@ -37,7 +46,7 @@ public class ExampleBuildTests
                 Assert.InRange(info.Registers, 1, 255);
             }
         }
-        Assert.DoesNotContain(diagnostics.Items, d => d.Code == "DNN5003");
+        Assert.DoesNotContain(diagnostics.Items, d => d.Code is "DNN5003" or "DNN5011");
     }
 
     [Fact]

@@ -76,24 +76,28 @@ public class GpuCheckScriptTests
         var files = Directory.GetFiles(outDir).Select(Path.GetFileName).Order().ToList();
         Assert.Empty(Directory.GetDirectories(outDir));
         Assert.True(files.Count <= 8, string.Join(", ", files));
-        Assert.Equal(["device.txt", "logs.tgz", "pytorch.json", "steps.tsv", "summary.tsv", "summary.txt"], files);
-        foreach (var model in new[] { "mlp", "light_squeezenet" })
+        Assert.Equal(["device.txt", "fp16.json", "logs.tgz", "pytorch.json", "steps.tsv", "summary.tsv", "summary.txt"], files);
+        // Every model at each precision; FP16 and TF32 against the reference answer to the 1e-2 contract.
+        foreach (var (model, limit) in new[] { ("mlp-fp32", 1e-4), ("mlp-fp16", 1e-2), ("mlp-tf32", 1e-2),
+                     ("light_squeezenet-fp32", 1e-4), ("light_squeezenet-fp16", 1e-2), ("light_squeezenet-tf32", 1e-2) })
         {
             var row = Row(outDir, model);
             Assert.Equal(["ok", "ok", "-", "1"], row[1..5]);
-            Assert.True(double.Parse(row[6], System.Globalization.CultureInfo.InvariantCulture) <= 1e-4, string.Join(" ", row));
+            Assert.True(double.Parse(row[6], System.Globalization.CultureInfo.InvariantCulture) <= limit, string.Join(" ", row));
             Assert.True(double.Parse(row[7], System.Globalization.CultureInfo.InvariantCulture) > 0, string.Join(" ", row));
             Assert.True(double.Parse(row[8], System.Globalization.CultureInfo.InvariantCulture) > 0, string.Join(" ", row));
             Assert.Equal("ok", row[9]);
         }
-        Assert.Equal(3, File.ReadAllLines(Path.Combine(outDir, "summary.tsv")).Length);
+        Assert.Equal(7, File.ReadAllLines(Path.Combine(outDir, "summary.tsv")).Length);
         // Logs only: no cubins, models or tensors travel back.
         var entries = TarEntries(Path.Combine(outDir, "logs.tgz"));
-        Assert.Contains(entries, e => e.EndsWith("/mlp/build.log", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.EndsWith("/mlp-fp16/build.log", StringComparison.Ordinal));
         Assert.All(entries, e => Assert.True(e.EndsWith(".log") || e.EndsWith(".txt") || e.EndsWith("build-report.json"), e));
         Assert.Contains("summary.tsv", File.ReadAllText(Path.Combine(outDir, "summary.txt")) + "summary.tsv");
         var steps = File.ReadAllLines(Path.Combine(outDir, "steps.tsv")).Skip(1).Select(l => l.Split('\t')[0]).ToList();
-        Assert.Equal(["device", "resnet50", "models", "gpu_tests", "sanitizer", "mma_sp"], steps);
+        Assert.Equal(["device", "resnet50", "fp16_vs_torch", "models", "gpu_tests", "sanitizer", "mma_sp"], steps);
+        // The FP16 step ran DnnC's FP16 GEMM on the stand-in backend.
+        Assert.Contains("\"dnnc_tflops\"", File.ReadAllText(Path.Combine(outDir, "fp16.json")));
         // The GPU test program ran, and without a GPU reports its tests skipped with the reason.
         int gpuFacts = Directory.GetFiles(Path.Combine(Cli.RepoRoot, "tests", "DnnC.Gpu.Tests"), "*.cs")
             .Sum(f => File.ReadLines(f).Count(l => l.Trim() == "[GpuFact]"));
@@ -131,11 +135,12 @@ public class GpuCheckScriptTests
         var result = Bash("gpu-check.sh", environment, outDir);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(150), $"took {clock.Elapsed}");
-        Assert.Contains("FAIL: mlp: run on sim (CUDA graph) failed", result.Stdout);
-        Assert.Contains("FAIL: light_squeezenet: run on sim (CUDA graph) failed", result.Stdout);
-        Assert.Equal("FAIL", Row(outDir, "mlp")[9]);
-        Assert.Contains("gpu-check: 2 failure(s)", File.ReadAllText(Path.Combine(outDir, "summary.txt")));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(240), $"took {clock.Elapsed}");
+        Assert.Contains("FAIL: mlp-fp32: run on sim (CUDA graph) failed", result.Stdout);
+        Assert.Contains("FAIL: light_squeezenet-fp16: run on sim (CUDA graph) failed", result.Stdout);
+        Assert.Equal("FAIL", Row(outDir, "mlp-tf32")[9]);
+        // Two models at three precisions, and the FP16 step's timed GEMM.
+        Assert.Contains("gpu-check: 7 failure(s)", File.ReadAllText(Path.Combine(outDir, "summary.txt")));
         Assert.True(File.Exists(Path.Combine(outDir, "logs.tgz")));
     }
 
@@ -149,8 +154,8 @@ public class GpuCheckScriptTests
         string outDir = Path.Combine(dir, "out");
         var result = Bash("gpu-check.sh", environment, outDir);
 
-        Assert.Equal("SKIP", Row(outDir, "mlp")[9]);
-        Assert.Equal("SKIP", Row(outDir, "light_squeezenet")[9]);
+        Assert.Equal("SKIP", Row(outDir, "mlp-fp32")[9]);
+        Assert.Equal("SKIP", Row(outDir, "light_squeezenet-tf32")[9]);
         Assert.Contains("resnet50\tSKIP", File.ReadAllText(Path.Combine(outDir, "steps.tsv")));
         Assert.True(File.Exists(Path.Combine(outDir, "logs.tgz")), result.ToString());
     }
@@ -169,8 +174,8 @@ public class GpuCheckScriptTests
         var result = Bash("gpu-check.sh", DryRun(dir, strict, "examples/mlp/", "1"), outDir);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains("FAIL: mlp: sim and reference differ", result.Stdout);
-        Assert.Equal("FAIL", Row(outDir, "mlp")[9]);
+        Assert.Contains("FAIL: mlp-fp32: sim and reference differ", result.Stdout);
+        Assert.Equal("FAIL", Row(outDir, "mlp-fp16")[9]);
     }
 
     [Fact]

@@ -96,7 +96,9 @@ public static class BuildPipeline
             throw new CompilationFailedException(diagnostics.Items);
         }
         var binaries = times.Time("compile (NVRTC or cache), all architectures", () => CompileAll(targets, diagnostics));
-        return new BuildResult(source, optimized, plan, WeightPacker.Pack(plan, optimized.Weights.Items), targets[0].CudaSource, targets, binaries, reports.Passes, reports.Layers, diagnostics.Items.Where(d => !d.IsError).ToList());
+        var lowering = LoweringReport.For(plan, GpuTarget.ForArch(targets[0].Arch));
+        return new BuildResult(source, optimized, plan, WeightPacker.Pack(plan, optimized.Weights.Items), targets[0].CudaSource, targets, binaries,
+            [.. reports.Passes, .. lowering.Passes], [.. reports.Layers, .. lowering.Layers], diagnostics.Items.Where(d => !d.IsError).ToList());
     }
 
     /// <summary>

@@ -73,11 +73,14 @@ public sealed class CalibrationSet(IReadOnlyList<IReadOnlyDictionary<string, Hos
     }
 
     /// <summary>Per node of <paramref name="graph"/>, the largest magnitude it computes over every input set (reference executor).</summary>
+    /// <summary>Who runs the calibration inputs: the reference executor unless a host (the CLI) installs another.</summary>
+    public static IActivationProfiler Profiler { get; set; } = ReferenceActivationProfiler.Instance;
+
     public IReadOnlyDictionary<string, double> LargestMagnitudes(Graph graph)
     {
         var largest = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var feeds in Inputs)
-            foreach (var (node, max) in ReferenceExecutor.LargestMagnitudes(graph, feeds))
+            foreach (var (node, max) in Profiler.LargestMagnitudes(graph, feeds))
                 largest[node] = Math.Max(largest.GetValueOrDefault(node), max);
         return largest;
     }
