@@ -18,7 +18,7 @@ public class CudaModelGpuTests
         {
             foreach (var name in new[] { "mlp", "resnet_block", "mobilenet_block", "shift_block", "cifar_resnet" })
             {
-                // FP32, whatever the example's compile section asks: the CUDA templates emit FP32 kernels only (DNN5011).
+                // FP32, whatever the example's compile section asks (the FP16 and TF32 builds are CudaModelSimulatorGpuTests').
                 var overrides = new CompileOverrides(Targets: new[] { device!.Info.Arch }, Precision: Precision.Fp32);
                 var result = BuildPipeline.Build(RepoFiles.Example(name), overrides, new DiagnosticBag());
                 var cubins = result.Binaries.ToDictionary(b => b.Arch, b => b.Cubin);

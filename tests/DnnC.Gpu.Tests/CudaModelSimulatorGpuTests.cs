@@ -32,19 +32,29 @@ public class CudaModelSimulatorGpuTests
         return Math.Sqrt(num / den);
     }
 
-    private static BuildResult BuildFor(CudaDevice device, string example) =>
-        // FP32, whatever the example's compile section asks: the CUDA templates emit FP32 kernels only (DNN5011).
-        BuildPipeline.Build(RepoFiles.Example(example), new CompileOverrides(Targets: new[] { device.Info.Arch }, Precision: Precision.Fp32), new DiagnosticBag());
+    private static BuildResult BuildFor(CudaDevice device, string example, Precision precision = Precision.Fp32) =>
+        // The precision asked for here, whatever the example's compile section says.
+        BuildPipeline.Build(RepoFiles.Example(example), new CompileOverrides(Targets: new[] { device.Info.Arch }, Precision: precision), new DiagnosticBag());
 
     [GpuFact]
-    public void Examples_on_the_GPU_match_the_simulator_on_the_same_plan()
+    public void Examples_on_the_GPU_match_the_simulator_on_the_same_plan() => ExamplesMatchTheSimulator(Precision.Fp32, 1e-4);
+
+    /// <summary>The tensor-core kernels (mma.sync, ldmatrix, cp.async) on real tensor cores: the simulator computes the
+    /// same FP16 or TF32 data, so only FP32 summation order (and the FP16 roundings it flips) may differ.</summary>
+    [GpuFact]
+    public void Fp16_tensor_core_examples_on_the_GPU_match_the_simulator() => ExamplesMatchTheSimulator(Precision.Fp16, 2e-3);
+
+    [GpuFact]
+    public void Tf32_tensor_core_examples_on_the_GPU_match_the_simulator() => ExamplesMatchTheSimulator(Precision.Tf32, 1e-4);
+
+    private static void ExamplesMatchTheSimulator(Precision precision, double tolerance)
     {
         Assert.True(CudaDevice.TryOpen(0, out var device, out string reason), reason);
         using (device)
         {
             foreach (var name in new[] { "mlp", "resnet_block", "mobilenet_block", "shift_block", "cifar_resnet" })
             {
-                var result = BuildFor(device!, name);
+                var result = BuildFor(device!, name, precision);
                 var inputs = RandomInputs(result.Source, 17);
                 var simulated = PlanSimulator.Run(result.Plan, result.Weights, inputs);
                 var cubins = result.Binaries.ToDictionary(b => b.Arch, b => b.Cubin);
@@ -56,7 +66,7 @@ public class CudaModelSimulatorGpuTests
                     foreach (var output in result.Plan.Outputs)
                     {
                         double error = RelativeL2(replayed[output.Name], simulated[output.Name]);
-                        Assert.True(error <= 1e-4, $"{name}.{output.Name} (graph={graph}): relative L2 {error:E2} against the simulator");
+                        Assert.True(error <= tolerance, $"{name}.{output.Name} {precision} (graph={graph}): relative L2 {error:E2} against the simulator");
                         Assert.Equal(first[output.Name].Data, replayed[output.Name].Data);
                     }
                 }

@@ -22,8 +22,27 @@ public sealed record AcceleratorConfig(
     long OutputBufferBytes,
     double DramBandwidthGBs,
     EnergyCosts Energy,
-    double ZeroSkipEfficiency)
+    double ZeroSkipEfficiency,
+    int Tf32LaneFactor = 1,
+    int Fp16LaneFactor = 2)
 {
+    /// <summary>
+    /// The array as one kernel sees it: <see cref="LanesPerPe"/> counts FP32 multiply-accumulates; a kernel on TF32
+    /// tensor cores gets <see cref="Tf32LaneFactor"/> times the lanes and one on FP16 tensor cores
+    /// <see cref="Fp16LaneFactor"/> times (an A100 has 8× and 16× its FP32 CUDA-core rate); a kernel that stores FP16
+    /// moves 2-byte elements.
+    /// </summary>
+    public AcceleratorConfig For(Runtime.Plan.PlanNumerics numerics) => this with
+    {
+        LanesPerPe = LanesPerPe * numerics.Math switch
+        {
+            Runtime.Plan.MathMode.Tf32TensorCore => Tf32LaneFactor,
+            Runtime.Plan.MathMode.Fp16TensorCore => Fp16LaneFactor,
+            _ => 1,
+        },
+        BytesPerElement = numerics.Precision == Runtime.Plan.KernelPrecision.Fp16 ? Math.Min(BytesPerElement, 2) : BytesPerElement,
+    };
+
     /// <summary>Accumulators are kept in FP32 whatever the operand precision.</summary>
     public const int AccumulatorBytes = 4;
 

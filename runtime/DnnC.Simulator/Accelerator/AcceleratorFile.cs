@@ -26,6 +26,10 @@ public sealed class AcceleratorFileModel
     public double? DramBandwidthGBs { get; set; }
     public EnergyFileModel? Energy { get; set; }
     public double? ZeroSkipEfficiency { get; set; }
+
+    /// <summary>How many times the FP32 lanes a TF32 (FP16) tensor-core kernel gets; default that of the base, else 1 (2).</summary>
+    public int? Tf32LaneFactor { get; set; }
+    public int? Fp16LaneFactor { get; set; }
 }
 
 public sealed class EnergyFileModel
@@ -99,6 +103,7 @@ public static class AcceleratorFile
             ClockMhz = config.ClockMhz, BytesPerElement = config.BytesPerElement,
             WeightBufferBytes = config.WeightBufferBytes, InputBufferBytes = config.InputBufferBytes,
             OutputBufferBytes = config.OutputBufferBytes, DramBandwidthGBs = config.DramBandwidthGBs,
+            Tf32LaneFactor = config.Tf32LaneFactor, Fp16LaneFactor = config.Fp16LaneFactor,
             Energy = new EnergyFileModel
             {
                 MacPj = config.Energy.MacPj, BufferAccessPj = config.Energy.BufferAccessPj, DramAccessPj = config.Energy.DramAccessPj,
@@ -141,7 +146,8 @@ public static class AcceleratorFile
             Need(m.Energy?.DramAccessPj, basis?.Energy.DramAccessPj, "energy.dramAccessPj"));
         double skip = Need(m.ZeroSkipEfficiency, basis?.ZeroSkipEfficiency, "zeroSkipEfficiency");
         var config = new AcceleratorConfig(m.Name ?? basis?.Name ?? "custom", peRows, peCols, lanes, clock, bytes,
-            weightBuffer, inputBuffer, outputBuffer, bandwidth, energy, skip);
+            weightBuffer, inputBuffer, outputBuffer, bandwidth, energy, skip,
+            m.Tf32LaneFactor ?? basis?.Tf32LaneFactor ?? 1, m.Fp16LaneFactor ?? basis?.Fp16LaneFactor ?? 2);
         if (errors.Count > before) return null;
         errors.AddRange(Validate(config));
         return errors.Count > before ? null : config;
@@ -162,6 +168,8 @@ public static class AcceleratorFile
         Positive(c.PeRows, "peRows", "count");
         Positive(c.PeCols, "peCols", "count");
         Positive(c.LanesPerPe, "lanesPerPe", "count");
+        Positive(c.Tf32LaneFactor, "tf32LaneFactor", "count");
+        Positive(c.Fp16LaneFactor, "fp16LaneFactor", "count");
         Positive(c.ClockMhz, "clockMhz", "frequency in MHz");
         if (c.BytesPerElement is not (1 or 2 or 4))
             errors.Add(new AcceleratorError("bytesPerElement", $"must be 1, 2 or 4, not {c.BytesPerElement}"));

@@ -23,16 +23,19 @@ public static class AcceleratorPresets
         WeightBufferBytes: 512 * 1024, InputBufferBytes: 512 * 1024, OutputBufferBytes: 256 * 1024,
         DramBandwidthGBs: 25.6, Fp32Energy, ZeroSkipEfficiency: 0.9);
 
-    /// <summary>Half precision: the same area holds about twice the lanes (2.2 vs 1.09 mm², §4).</summary>
+    /// <summary>Half precision: the same area holds about twice the lanes (2.2 vs 1.09 mm², §4). Its lanes are FP16
+    /// lanes already, so an FP16 kernel gets no further factor; on <c>dlac</c> it gets 2.</summary>
     public static readonly AcceleratorConfig DlacFp16 = Dlac with
     {
-        Name = "dlac-fp16", LanesPerPe = 20, BytesPerElement = 2, Energy = Fp16Energy,
+        Name = "dlac-fp16", LanesPerPe = 20, BytesPerElement = 2, Energy = Fp16Energy, Fp16LaneFactor = 1,
     };
 
+    /// <summary>A GPU: its lanes are FP32 CUDA-core work; TF32 and FP16 tensor cores do 8× and 16× as much per cycle
+    /// (A100: 19.5, 156 and 312 dense TFLOP/s; H100 SXM: 67, 495 and 989).</summary>
     public static AcceleratorConfig Gpu(string name, int sms, double clockMhz, double bandwidthGBs) => new(
         name, PeRows: sms, PeCols: 16, LanesPerPe: 8, clockMhz, BytesPerElement: 4,
         WeightBufferBytes: (long)sms * 128 * 1024, InputBufferBytes: (long)sms * 64 * 1024,
-        OutputBufferBytes: (long)sms * 64 * 1024, bandwidthGBs, Fp32Energy, ZeroSkipEfficiency: 0);
+        OutputBufferBytes: (long)sms * 64 * 1024, bandwidthGBs, Fp32Energy, ZeroSkipEfficiency: 0, Tf32LaneFactor: 8, Fp16LaneFactor: 16);
 
     /// <summary>The dLAC presets, then one per GPU of <see cref="GpuTarget.Known"/> (its SMs, clock and bandwidth).</summary>
     public static IReadOnlyList<AcceleratorConfig> All { get; } =

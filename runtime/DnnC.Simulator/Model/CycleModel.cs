@@ -11,6 +11,8 @@ public static class CycleModel
 {
     public static LayerStats Model(PlanKernel kernel, KernelCensus census, AcceleratorConfig a)
     {
+        // Tensor-core math and FP16 storage change the array's rate and element size for this kernel.
+        a = a.For(kernel.Numerics);
         int index = int.TryParse(kernel.Name.AsSpan(1, Math.Max(0, kernel.Name.IndexOf('_') - 1)), out int i) ? i : 0;
         string layers = string.Join(" ", kernel.Layers);
         return census.Gemm is { } g
