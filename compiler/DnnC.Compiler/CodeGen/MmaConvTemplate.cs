@@ -53,31 +53,40 @@ internal static class MmaConvTemplate
         string input = s.InputChannelsLast
             ? "((nimg * H + h) * W + w) * (idx_t)C + cglob"
             : "(nimg * C + cglob) * (idx_t)(H * W) + h * W + w";
+        // Per copy slot, once: the row's image and the top-left input position of its output pixel.
+        const string aState = "    idx_t a_image[CH];\n    int a_h0[CH], a_w0[CH];";
+        const string aInit = """
+                        const int pix = (int)(m % (HO * WO));
+                        a_image[i] = m / (HO * WO);
+                        a_h0[i] = pix / WO * SH - PT;
+                        a_w0[i] = pix % WO * SW - PL;
+            """;
         var a = vectorA
-            ? new MmaOperand(true, $$"""
-                                      const idx_t nimg = m / (HO * WO);
-                                      const int pix = (int)(m % (HO * WO)), ho = pix / WO, wo = pix % WO;
+            ? new MmaOperand(true, aState, aInit, $$"""
+                                      const idx_t nimg = a_image[i];
                                       const int tap = kidx / CG, cglob = g * CG + kidx % CG, r = tap / S, s = tap % S;
-                                      const int h = ho * SH - PT + r * DH, w = wo * SW - PL + s * DW;
+                                      const int h = a_h0[i] + r * DH, w = a_w0[i] + s * DW;
                                       if (h >= 0 && h < H && w >= 0 && w < W) { src = in0 + {{input}}; ok = true; }
                   """, "in0")
-            : new MmaOperand(false, $$"""
-                                      const idx_t nimg = m / (HO * WO);
-                                      const int pix = (int)(m % (HO * WO)), ho = pix / WO, wo = pix % WO;
+            : new MmaOperand(false, aState, aInit, $$"""
+                                      const idx_t nimg = a_image[i];
                                       const int tap = kk / CG, cglob = g * CG + kk % CG, r = tap / S, s = tap % S;
-                                      int h = ho * SH - PT + r * DH, w = wo * SW - PL + s * DW;
+                                      int h = a_h0[i] + r * DH, w = a_w0[i] + s * DW;
                                       bool inside = h >= 0 && h < H && w >= 0 && w < W;
                   {{ConvTemplate.ShiftLoad(s)}}
                                       if (inside) v = in0[{{input}}];
                   """, "in0");
+        bool rows = RowWeights(kernel, plan);
+        const string bState = "    idx_t b_off[CH];";
+        string bInit = $"            b_off[i] = (idx_t)(g * NG + n) * {(rows ? "PK" : "KG")};";
         var b = vectorB
-            ? new MmaOperand(true, """
-                                      src = in1 + (idx_t)(g * NG + n) * PK + kidx;
+            ? new MmaOperand(true, bState, bInit, """
+                                      src = in1 + b_off[i] + kidx;
                                       ok = true;
                   """, "in1")
-            : RowWeights(kernel, plan)
-                ? new MmaOperand(false, "                        v = in1[(idx_t)(g * NG + n) * PK + kk];", "in1")
-                : new MmaOperand(false, "                        v = in1[(idx_t)(g * NG + n) * KG + (kk % CG) * (R * S) + kk / CG];", "in1");
+            : rows
+                ? new MmaOperand(false, bState, bInit, "                        v = in1[b_off[i] + kk];", "in1")
+                : new MmaOperand(false, bState, bInit, "                        v = in1[b_off[i] + (kk % CG) * (R * S) + kk / CG];", "in1");
         string output = s.OutputChannelsLast
             ? "((nimg * HO + ho) * WO + wo) * (idx_t)K + k"
             : "(nimg * K + k) * (idx_t)(HO * WO) + pix";

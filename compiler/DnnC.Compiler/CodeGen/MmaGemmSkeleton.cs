@@ -6,11 +6,15 @@ namespace DnnC.Compiler.CodeGen;
 /// <param name="Vector">True: the template gives a 16-byte chunk address per (row, k) and the skeleton copies it with
 /// cp.async (the operand is stored in the shared tile's element type with K contiguous and 16-byte aligned); false: the
 /// template gives one element per (row, k), which the skeleton converts and stores itself.</param>
+/// <param name="State">Declarations (4-space indent) of what the operand keeps per copy slot, arrays of CH entries: a
+/// thread copies the same CH rows in every K-tile, so whatever depends on the row alone is computed once.</param>
+/// <param name="Init">Statements (12-space indent) filling slot <c>i</c> of the state for row <c>m</c> (A, idx_t) or
+/// <c>n</c> (B, int, within the group); they run for rows outside the matrix too, whose chunks are never read.</param>
 /// <param name="Code">Vector: statements (24-space indent) that set <c>const void* src</c> and <c>bool ok</c> for the
-/// chunk at k index <c>kidx</c>; scalar: statements that set <c>float v</c> (already 0) for element <c>kk</c>. Row in
-/// scope: <c>m</c> (A, idx_t) or <c>n</c> (B, int, within the group).</param>
+/// chunk at k index <c>kidx</c> of slot <c>i</c>; scalar: statements that set <c>float v</c> (already 0) for element
+/// <c>kk</c> of slot <c>i</c>.</param>
 /// <param name="Base">The operand's argument (in0, in1): the address a zero-filled chunk names, which cp.async then does not read.</param>
-internal sealed record MmaOperand(bool Vector, string Code, string Base);
+internal sealed record MmaOperand(bool Vector, string State, string Init, string Code, string Base);
 
 /// <summary>
 /// The tensor-core main loop shared by <see cref="MmaConvTemplate"/> and <see cref="MmaGemmTemplate"/>: D[m, n] =
@@ -53,18 +57,35 @@ internal static class MmaGemmSkeleton
                 const int n0 = blockIdx.y * NT;
                 const int wm0 = (warp % WARPS_M) * WM, wn0 = (warp / WARPS_M) * WN;
             {{setup}}
-                /* One K-tile into stage st: (MT + NT) rows of four 16-byte chunks. */
+                /* Copy slot i of this thread is chunk tid + i * THREADS of a K-tile: (MT + NT) rows of four 16-byte chunks, the
+                   same row in every tile, so row-only work is done once here. */
+                constexpr int CH = (MT + NT) * 4 / THREADS;
+                bool row_in[CH];
+            {{a.State}}
+            {{b.State}}
+            #pragma unroll
+                for (int i = 0; i < CH; ++i) {
+                    const int row = (tid + i * THREADS) >> 2;
+                    if (row < MT) {
+                        const idx_t m = m0 + row;
+                        row_in[i] = m < M;
+            {{a.Init}}
+                    } else {
+                        const int n = n0 + (row - MT);
+                        row_in[i] = n < NG;
+            {{b.Init}}
+                    }
+                }
                 auto load_tile = [&](int st, int tile) {
-                    for (int e = tid; e < (MT + NT) * 4; e += THREADS) {
-                        const int row = e >> 2, q = e & 3;
+            #pragma unroll
+                    for (int i = 0; i < CH; ++i) {
+                        const int e = tid + i * THREADS, row = e >> 2, q = e & 3;
                         const int kidx = tile * KT + q * EPC;
                         unsigned char* dst = smem + (st * (MT + NT) + row) * ROW + q * 16;
                         if (row < MT) {
-                            const idx_t m = m0 + row;
-            {{Load(a, "m < M", fp16)}}
+            {{Load(a, fp16)}}
                         } else {
-                            const int n = n0 + (row - MT);
-            {{Load(b, "n < NG", fp16)}}
+            {{Load(b, fp16)}}
                         }
                     }
                 };
@@ -124,17 +145,19 @@ internal static class MmaGemmSkeleton
             throw new ArgumentException($"mma tile {t}: warp tiles must divide the block tile and be multiples of 16x8");
         if (t.Stages < 2) throw new ArgumentException($"mma tile {t}: the pipeline needs at least 2 stages");
         if (t.Threads > 1024) throw new ArgumentException($"mma tile {t} needs {t.Threads} threads per block; the limit is 1024");
+        if ((t.Mt + t.Nt) * 4 % t.Threads != 0)
+            throw new ArgumentException($"mma tile {t}: its {(t.Mt + t.Nt) * 4} chunks per K-tile do not divide among {t.Threads} threads");
         if (t.SharedBytes > 48 * 1024)
             throw new ArgumentException($"mma tile {t} needs {t.SharedBytes} bytes of static shared memory; the limit is 49152");
     }
 
-    private static string Load(MmaOperand operand, string rowInside, bool fp16)
+    private static string Load(MmaOperand operand, bool fp16)
     {
         if (operand.Vector)
             return $$"""
                                 const void* src = {{operand.Base}};
                                 bool ok = false;
-                                if ({{rowInside}} && kidx < KG) {
+                                if (row_in[i] && kidx < KG) {
                 {{operand.Code}}
                                 }
                                 dnnc_cp_async_16(dst, ok ? src : (const void*){{operand.Base}}, ok ? 16u : 0u);
@@ -150,7 +173,7 @@ internal static class MmaGemmSkeleton
                             for (int j = 0; j < EPC; ++j) {
                                 const int kk = kidx + j;
                                 float v = 0.0f;
-                                if ({{rowInside}} && kk < KG) {
+                                if (row_in[i] && kk < KG) {
             {{operand.Code}}
                                 }
                                 x[j] = v;

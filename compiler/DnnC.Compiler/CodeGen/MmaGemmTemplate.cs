@@ -47,22 +47,26 @@ internal static class MmaGemmTemplate
                 const idx_t b = blockIdx.z;
                 const idx_t brow = SB == 0 ? 0 : b * NG;
             """;
+        const string aState = "    idx_t a_off[CH];";
+        const string aInit = "            a_off[i] = b * SA + m * K;";
         var a = vectorA
-            ? new MmaOperand(true, """
-                                      src = in0 + b * SA + m * K + kidx;
+            ? new MmaOperand(true, aState, aInit, """
+                                      src = in0 + a_off[i] + kidx;
                                       ok = true;
                   """, "in0")
-            : new MmaOperand(false, "                        v = in0[b * SA + m * K + kk];", "in0");
+            : new MmaOperand(false, aState, aInit, "                        v = in0[a_off[i] + kk];", "in0");
+        // B's row offset: padded weight rows, or the run-time B's [N, K] row or [K, N] column.
+        const string bState = "    idx_t b_off[CH];";
+        string bInit = rows ? "            b_off[i] = (brow + n) * PK;"
+            : s.BTransposed ? "            b_off[i] = b * SB + (idx_t)n * K;" : "            b_off[i] = b * SB + n;";
         var bOperand = vectorB
-            ? new MmaOperand(true, """
-                                      src = in1 + (brow + n) * PK + kidx;
+            ? new MmaOperand(true, bState, bInit, """
+                                      src = in1 + b_off[i] + kidx;
                                       ok = true;
                   """, "in1")
-            : rows
-                ? new MmaOperand(false, "                        v = in1[(brow + n) * PK + kk];", "in1")
-                : new MmaOperand(false, s.BTransposed
-                    ? "                        v = in1[b * SB + (idx_t)n * K + kk];"
-                    : "                        v = in1[b * SB + (idx_t)kk * NG + n];", "in1");
+            : new MmaOperand(false, bState, bInit, rows || s.BTransposed
+                ? "                        v = in1[b_off[i] + kk];"
+                : "                        v = in1[b_off[i] + (idx_t)kk * NG];", "in1");
         var shape = GemmTemplate.OutputShape(kernel, s, plan);
         var (coordinates, names) = Epilogue.Coordinates("o", shape, "                    ", "d");
         string epilogue = s.Epilogue.Count == 0 ? "" : coordinates + Epilogue.Steps(s.Epilogue, s.Operands, names, "v", "                    ");
