@@ -3,10 +3,12 @@
 # cold (an empty compile cache) and warm (the cache filled by the previous build). It times the
 # whole command a user runs, .NET start-up included. Prints one line per run and the medians.
 #   scripts/bench-build.sh [MODEL.onnx] [RUNS]
+#   DNNC_BUILD_FLAGS="--precision fp16" scripts/bench-build.sh ...   # the same with build options
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${1:-../shared/onnx/light/light_resnet50.onnx}"
 runs="${2:-5}"
+read -r -a flags <<< "${DNNC_BUILD_FLAGS:-}"
 dotnet build compiler/DnnC.Cli -c Release --nologo -v quiet >/dev/null
 dnnc=(dotnet compiler/DnnC.Cli/bin/Release/net10.0/dnnc.dll)
 work=$(mktemp -d)
@@ -15,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 time_build() {   # $1 = cache dir; prints seconds
   local start end
   start=$(date +%s%N)
-  DNNC_CACHE_DIR="$1" "${dnnc[@]}" build "$model" --target sm_80 --target sm_90 -o "$work/out" >/dev/null
+  DNNC_CACHE_DIR="$1" "${dnnc[@]}" build "$model" --target sm_80 --target sm_90 "${flags[@]}" -o "$work/out" >/dev/null
   end=$(date +%s%N)
   awk -v ns=$((end - start)) 'BEGIN { printf "%.2f\n", ns / 1e9 }'
 }

@@ -126,11 +126,63 @@ public static class TensorCoreProbes
 
     public static string CpAsyncProbe(string wait = "dnnc_cp_async_wait<0>();") => CpAsyncProbeTemplate.Replace("{0}", wait);
 
+    /// <summary>
+    /// Every ldmatrix variant, .x1, .x2, .x4, each plain and .trans, from one shared tile of 32 rows of 8 halves, lane l
+    /// giving the address of row l (PTX.md §3.2: lanes 8j..8j+7 address matrix j; the lanes a variant does not read are
+    /// ignored). Per lane 14 registers: x1, x2 (2), x4 (4), x1.trans, x2.trans (2), x4.trans (4).
+    /// </summary>
+    public const string LdmatrixVariantsProbe = """
+        extern "C" __global__ void __launch_bounds__(32, 1) ldmatrix_variants(float* __restrict__ out, const float* __restrict__ tile)
+        {
+            __shared__ __attribute__((aligned(16))) unsigned rows[32 * 4];
+            unsigned lane = dnnc_lane_id();
+            for (int w = lane; w < 32 * 4; w += 32) rows[w] = dnnc_pack_half2(tile[2 * w], tile[2 * w + 1]);
+            __syncthreads();
+            const char* mine = (const char*)rows + lane * 16;
+            unsigned r[14];
+            dnnc_ldmatrix_x1(r, mine);
+            dnnc_ldmatrix_x2(r + 1, mine);
+            dnnc_ldmatrix_x4(r + 3, mine);
+            dnnc_ldmatrix_x1_trans(r + 7, mine);
+            dnnc_ldmatrix_x2_trans(r + 8, mine);
+            dnnc_ldmatrix_x4_trans(r + 10, mine);
+            for (int i = 0; i < 14; ++i) out[lane * 14 + i] = __int_as_float(r[i]);
+        }
+        """;
+
     public static IReadOnlyList<TensorCoreProbe> All(int seed) =>
     [
         MmaF16Registers(seed), MmaF16Memory(seed + 1), MmaTf32Registers(seed + 2), MmaTf32Memory(seed + 3), Ldmatrix(seed + 4),
-        CpAsync(seed + 5),
+        CpAsync(seed + 5), LdmatrixVariants(seed + 6),
     ];
+
+    /// <summary>What each lane must receive from <see cref="LdmatrixVariantsProbe"/>, from PTX.md §3.3's table: register j
+    /// of lane l holds M_j[l >> 2][2(l &amp; 3) + h] (h = 0 low, 1 high), or with .trans M_j[2(l &amp; 3) + h][l >> 2], M_j being
+    /// rows 8j..8j+7 of the tile.</summary>
+    public static TensorCoreProbe LdmatrixVariants(int seed)
+    {
+        var random = new Random(seed);
+        float[] tile = RandomHalves(256, random);
+        return new TensorCoreProbe("ldmatrix x1, x2, x4, plain and .trans", "ldmatrix_variants", LdmatrixVariantsProbe, [new float[32 * 14], tile], outputs =>
+        {
+            var errors = new List<string>();
+            (int Count, bool Trans, int First)[] variants = [(1, false, 0), (2, false, 1), (4, false, 3), (1, true, 7), (2, true, 8), (4, true, 10)];
+            for (int lane = 0; lane < 32; lane++)
+                foreach (var (count, trans, first) in variants)
+                    for (int j = 0; j < count; j++)
+                    {
+                        uint expected = 0;
+                        for (int h = 0; h < 2; h++)
+                        {
+                            int row = trans ? 2 * (lane & 3) + h : lane >> 2, col = trans ? lane >> 2 : 2 * (lane & 3) + h;
+                            expected |= (uint)Bits(tile[(8 * j + row) * 8 + col]) << (16 * h);
+                        }
+                        uint actual = BitConverter.SingleToUInt32Bits(outputs[0][lane * 14 + first + j]);
+                        if (expected != actual) errors.Add($"lane {lane}, x{count}{(trans ? ".trans" : "")} r{j}: 0x{actual:X8} against 0x{expected:X8}");
+                    }
+            return errors;
+        });
+    }
 
     /// <summary>The tile cp.async stages, as word bit patterns (halves 2w and 2w + 1 of the row-major 16x16), and the halves
     /// shared memory must hold after the wait: the last 4 zero-filled.</summary>

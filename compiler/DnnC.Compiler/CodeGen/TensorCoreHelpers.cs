@@ -61,6 +61,19 @@ public static class TensorCoreHelpers
         {
             asm volatile("ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16 {%0,%1}, [%2];" : "=r"(r[0]), "=r"(r[1]) : "r"(dnnc_shared_address(row)));
         }
+        __device__ __forceinline__ void dnnc_ldmatrix_x1(unsigned* r, const void* row)
+        {
+            asm volatile("ldmatrix.sync.aligned.m8n8.x1.shared.b16 {%0}, [%1];" : "=r"(r[0]) : "r"(dnnc_shared_address(row)));
+        }
+        __device__ __forceinline__ void dnnc_ldmatrix_x1_trans(unsigned* r, const void* row)
+        {
+            asm volatile("ldmatrix.sync.aligned.m8n8.x1.trans.shared.b16 {%0}, [%1];" : "=r"(r[0]) : "r"(dnnc_shared_address(row)));
+        }
+        __device__ __forceinline__ void dnnc_ldmatrix_x4_trans(unsigned* r, const void* row)
+        {
+            asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];"
+                : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(dnnc_shared_address(row)));
+        }
         /* cp.async (PTX.md §4): copy 16 bytes global -> shared without blocking, the last 16 - src_bytes of them zero-filled;
            visible to this thread after the wait covering its group, to others after that wait and a __syncthreads(). */
         __device__ __forceinline__ void dnnc_cp_async_16(void* shared, const void* global, unsigned src_bytes)

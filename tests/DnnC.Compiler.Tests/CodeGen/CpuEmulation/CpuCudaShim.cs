@@ -168,6 +168,9 @@ internal static class CpuCudaShim
         static inline void dnnc_ldmatrix_x4(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 4, false); }
         static inline void dnnc_ldmatrix_x2(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 2, false); }
         static inline void dnnc_ldmatrix_x2_trans(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 2, true); }
+        static inline void dnnc_ldmatrix_x1(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 1, false); }
+        static inline void dnnc_ldmatrix_x1_trans(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 1, true); }
+        static inline void dnnc_ldmatrix_x4_trans(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 4, true); }
 
         """;
 

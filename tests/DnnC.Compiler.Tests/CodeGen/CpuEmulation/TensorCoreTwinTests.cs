@@ -43,6 +43,9 @@ public sealed class TensorCoreTwinTests
             ["mma_tf32_memory"] = ["mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", "cvt.rna.tf32.f32"],
             ["ldmatrix_probe"] = ["ldmatrix.sync.aligned.m8n8.x4.shared.b16", "ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16"],
             ["cp_async_probe"] = ["cp.async.cg.shared.global", "cp.async.commit_group", "cp.async.wait_group 0"],
+            ["ldmatrix_variants"] = ["ldmatrix.sync.aligned.m8n8.x1.shared.b16", "ldmatrix.sync.aligned.m8n8.x2.shared.b16",
+                "ldmatrix.sync.aligned.m8n8.x4.shared.b16", "ldmatrix.sync.aligned.m8n8.x1.trans.shared.b16",
+                "ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16", "ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16"],
         };
         foreach (var arch in new[] { "sm_80", "sm_90" })
             foreach (var probe in TensorCoreProbes.All(1))
