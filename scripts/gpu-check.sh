@@ -20,7 +20,7 @@
 #   4. the GPU tests: tests/DnnC.Gpu.Tests, a self-contained xunit.v3 program (.gpu/gpu-tests.tgz), the
 #      tensor-core instruction probes (mma.sync, ldmatrix) against their CPU twin's expectations among them;
 #   5. compute-sanitizer memcheck on one small example with --no-graph;
-#   6. the 2:4 single-tile mma.sp probe (a TODO until the 2:4 pass exists).
+#   6. the 2:4 pass's single-tile mma.sp test (a TODO until the pass exists; the instruction probe runs in step 4).
 # An overall deadline keeps time to package the results. Big files (builds, kernel cache, models,
 # tensors) stay in a work folder under /tmp; OUTDIR receives at most 8 flat files:
 #   summary.txt (what the console showed), summary.tsv (one row per model and precision), device.txt,
@@ -345,11 +345,11 @@ else
 fi
 
 begin_step "6. 2:4 sparse tensor cores (REFERENCE.md §2)"
-# TODO(2:4 pass): a single-tile mma.sp.sync.aligned.m16n8k32 test belongs here: compress one
-# random 16x32 FP16 tile with the 2:4 pass, run the generated mma.sp kernel on the GPU, and compare
-# it with the simulator's decode of the same compressed values and metadata. The fragment and
-# metadata layout can only be proven on a GPU. The pass does not exist yet, so nothing runs here.
-echo "SKIP: single-tile mma.sp test: the 2:4 sparsity pass does not exist yet (TODO hook in scripts/gpu-check.sh)"
+# The single-instruction mma.sp.sync.aligned.m16n8k32 probe (both sparsity selectors, metadata that differs per lane)
+# runs with the other tensor-core probes among the GPU tests of step 4, against the same expectations as its CPU twin.
+# TODO(2:4 pass, issue 13): a single-tile test of the pass's own kernel belongs here: compress one random 16x32 FP16
+# tile with the 2:4 pass, run the generated mma.sp kernel, compare with the simulator's decode of the same bytes.
+echo "SKIP: single-tile mma.sp test of the 2:4 pass's kernel: the pass does not exist yet (the instruction probe runs in step 4)"
 end_step mma_sp SKIP
 
 [ "$failures" -eq 0 ]

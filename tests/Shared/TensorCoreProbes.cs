@@ -150,10 +150,64 @@ public static class TensorCoreProbes
         }
         """;
 
+    /// <summary>
+    /// mma.sp m16n8k32 from memory (PTX.md §5), with selector 0 and then 1: each lane assembles its compressed-A, B and C
+    /// registers by §5.3-5.4's maps and its metadata word (§5.6: row g's 16 bits low, row g + 8's high, word p = lane &amp; 1)
+    /// only in the lanes the selector reads; the others pass 0, invalid nibbles that must be ignored. Out: D of selector 0,
+    /// then of selector 1, 4 per lane. Metadata differs per row and chunk, so a wrong lane or nibble order shows.
+    /// </summary>
+    public const string MmaSparseProbe = """
+        extern "C" __global__ void __launch_bounds__(32, 1) mma_sp_probe(float* __restrict__ out, const float* __restrict__ Ac,
+            const float* __restrict__ B, const float* __restrict__ C, const float* __restrict__ meta)
+        {
+            unsigned lane = dnnc_lane_id(), g = lane >> 2, t = lane & 3;
+            unsigned a[4], b[4];
+            float c[4], d[4];
+            for (int r = 0; r < 4; ++r) {
+                int row = g + 8 * (r & 1), col = 8 * (r >> 1) + 2 * t;
+                a[r] = dnnc_pack_half2(Ac[row * 16 + col], Ac[row * 16 + col + 1]);
+            }
+            for (int j = 0; j < 4; ++j) b[j] = dnnc_pack_half2(B[(2 * t + 8 * j) * 8 + g], B[(2 * t + 8 * j + 1) * 8 + g]);
+            for (int q = 0; q < 4; ++q) c[q] = C[(g + 8 * (q >> 1)) * 8 + 2 * t + (q & 1)];
+            unsigned p = lane & 1, f = (lane >> 1) & 1;
+            unsigned word = (unsigned)meta[g * 2 + p] | ((unsigned)meta[(g + 8) * 2 + p] << 16);
+            dnnc_mma_sp_m16n8k32<0>(d, a, b, c, f == 0 ? word : 0u);
+            for (int q = 0; q < 4; ++q) out[lane * 4 + q] = d[q];
+            dnnc_mma_sp_m16n8k32<1>(d, a, b, c, f == 1 ? word : 0u);
+            for (int q = 0; q < 4; ++q) out[128 + lane * 4 + q] = d[q];
+        }
+        """;
+
+    /// <summary>The expectation of <see cref="MmaSparseProbe"/>: the 2:4 A rebuilt in C# from its kept halves and
+    /// metadata by §5.5 (nibble c & 3 of row r's word c >> 2; bits [1:0] the first kept index, [3:2] the second), times B,
+    /// plus C, for both selectors.</summary>
+    public static TensorCoreProbe MmaSparse(int seed)
+    {
+        var random = new Random(seed);
+        float[] kept = RandomHalves(256, random), b = RandomHalves(256, random), c = RandomFloats(128, random, 1);
+        var meta = new float[32];
+        var dense = new float[16 * 32];
+        for (int row = 0; row < 16; row++)
+            for (int chunk = 0; chunk < 8; chunk++)
+            {
+                int i0 = random.Next(3), i1 = i0 + 1 + random.Next(3 - i0);   // ascending, so ordered_metadata would accept it too
+                meta[row * 2 + chunk / 4] += (i0 | i1 << 2) << (4 * (chunk % 4));
+                dense[row * 32 + 4 * chunk + i0] = kept[row * 16 + 2 * chunk];
+                dense[row * 32 + 4 * chunk + i1] = kept[row * 16 + 2 * chunk + 1];
+            }
+        var expected = Product(dense, b, c, 16, 8, 32);
+        return new TensorCoreProbe("mma.sp m16n8k32 f16, selectors 0 and 1", "mma_sp_probe", MmaSparseProbe, [new float[256], kept, b, c, meta], outputs =>
+        {
+            var errors = LaneResults(outputs[0][..128], expected);
+            errors.AddRange(LaneResults(outputs[0][128..], expected).Select(e => "selector 1: " + e));
+            return errors;
+        });
+    }
+
     public static IReadOnlyList<TensorCoreProbe> All(int seed) =>
     [
         MmaF16Registers(seed), MmaF16Memory(seed + 1), MmaTf32Registers(seed + 2), MmaTf32Memory(seed + 3), Ldmatrix(seed + 4),
-        CpAsync(seed + 5), LdmatrixVariants(seed + 6),
+        CpAsync(seed + 5), LdmatrixVariants(seed + 6), MmaSparse(seed + 7),
     ];
 
     /// <summary>What each lane must receive from <see cref="LdmatrixVariantsProbe"/>, from PTX.md §3.3's table: register j

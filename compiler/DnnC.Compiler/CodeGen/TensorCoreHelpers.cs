@@ -40,6 +40,18 @@ public static class TensorCoreHelpers
                 : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), "f"(c[2]), "f"(c[3]));
         }
+        /* D = A·B + C with A 16x32 2:4-sparse (PTX.md §5): a holds the kept halves, 2 of every 4 along K, in the dense
+           m16n8k16 A layout over the compressed 16x16 (§5.3); b the 32x8 B (§5.4); e the metadata, read from lanes
+           4g + 2F + p only (§5.6): bits [15:0] row g, [31:16] row g + 8, dense K 16p..16p+15, a nibble per 4-chunk
+           (bits [1:0] the first kept index, [3:2] the second, §5.5). F, the sparsity selector, is 0 or 1. The plain mma.sp
+           spelling: NVRTC 11.8 knows no ::ordered_metadata (§5.1); DnnC writes ascending indices, which both accept. */
+        template <int F> __device__ __forceinline__ void dnnc_mma_sp_m16n8k32(float* d, const unsigned* a, const unsigned* b, const float* c, unsigned e)
+        {
+            asm volatile("mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9,%10,%11}, {%12,%13,%14,%15}, %16, %17;"
+                : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
+                : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "r"(b[2]), "r"(b[3]),
+                  "f"(c[0]), "f"(c[1]), "f"(c[2]), "f"(c[3]), "r"(e), "n"(F));
+        }
         __device__ __forceinline__ unsigned dnnc_shared_address(const void* p)
         {
             unsigned address;

@@ -35,7 +35,7 @@ internal static class CpuCudaShim
         static inline void __syncthreads() { dnnc_block_barrier->arrive_and_wait(); }
 
         /* ---- the warp-level instructions of TensorCoreHelpers, modelled from the PTX ISA tables (PTX.md) ---- */
-        struct dnnc_warp_slots { unsigned a[32][4]; unsigned b[32][2]; const unsigned short* rows[32]; };
+        struct dnnc_warp_slots { unsigned a[32][4]; unsigned b[32][2]; const unsigned short* rows[32]; unsigned b4[32][4]; unsigned e[32]; };
         static thread_local std::barrier<>* dnnc_warp_barrier;
         static thread_local dnnc_warp_slots* dnnc_warp;
         static inline unsigned dnnc_lane_id() { return threadIdx.x & 31; }
@@ -171,6 +171,45 @@ internal static class CpuCudaShim
         static inline void dnnc_ldmatrix_x1(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 1, false); }
         static inline void dnnc_ldmatrix_x1_trans(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 1, true); }
         static inline void dnnc_ldmatrix_x4_trans(unsigned* r, const void* row) { dnnc_ldmatrix(r, row, 4, true); }
+        /* mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32, PTX ISA §9.7.14.6 (PTX.md §5.3-5.6): the dense 16x32 A is
+           rebuilt from every lane's kept halves and the metadata of lanes 4g + 2F + p: for row r and 4-chunk c the nibble
+           (e of lane 4(r & 7) + 2F + (c >> 2)) >> (16(r >> 3) + 4(c & 3)) gives the kept indices i0 (bits 1:0) and i1 (3:2),
+           whose values are the low and high half of register (r >> 3) + 2(c >> 2) of lane 4(r & 7) + (c & 3). A nibble with
+           i0 == i1 is undefined behaviour on the GPU and an error here. B element i of a lane is B[2t + (i & 1) + 8(i >> 1)][g];
+           C/D as for m16n8k16; products summed in k order in f32. */
+        template <int F> static inline void dnnc_mma_sp_m16n8k32(float* d, const unsigned* a, const unsigned* b, const float* c, unsigned e)
+        {
+            static_assert(F == 0 || F == 1, "the m16n8k32 sparsity selector is 0 or 1");
+            unsigned lane = dnnc_lane_id();
+            for (int r = 0; r < 4; ++r) { dnnc_warp->a[lane][r] = a[r]; dnnc_warp->b4[lane][r] = b[r]; }
+            dnnc_warp->e[lane] = e;
+            dnnc_warp_barrier->arrive_and_wait();
+            float A[16][32] = {}, B[32][8];
+            for (int r = 0; r < 16; ++r)
+                for (int ch = 0; ch < 8; ++ch) {
+                    unsigned nibble = (dnnc_warp->e[4 * (r & 7) + 2 * F + (ch >> 2)] >> (16 * (r >> 3) + 4 * (ch & 3))) & 0xF;
+                    int i0 = nibble & 3, i1 = nibble >> 2;
+                    if (i0 == i1) { if (lane == 0) ++dnnc_twin_error_count; continue; }
+                    unsigned reg = dnnc_warp->a[4 * (r & 7) + (ch & 3)][(r >> 3) + 2 * (ch >> 2)];
+                    A[r][4 * ch + i0] = dnnc_half_bits(reg & 0xFFFF);
+                    A[r][4 * ch + i1] = dnnc_half_bits(reg >> 16);
+                }
+            for (int l = 0; l < 32; ++l)
+                for (int i = 0; i < 8; ++i) {
+                    unsigned reg = dnnc_warp->b4[l][i >> 1];
+                    B[2 * (l & 3) + (i & 1) + 8 * (i >> 1)][l >> 2] = dnnc_half_bits((i & 1) ? reg >> 16 : reg & 0xFFFF);
+                }
+            int g = lane >> 2, t = lane & 3;
+            float out[4];
+            for (int q = 0; q < 4; ++q) {
+                int row = g + 8 * (q >> 1), col = 2 * t + (q & 1);
+                float acc = c[q];
+                for (int k = 0; k < 32; ++k) acc += A[row][k] * B[k][col];
+                out[q] = acc;
+            }
+            dnnc_warp_barrier->arrive_and_wait();
+            for (int q = 0; q < 4; ++q) d[q] = out[q];
+        }
 
         """;
 

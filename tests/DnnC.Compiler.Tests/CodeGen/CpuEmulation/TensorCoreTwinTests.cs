@@ -29,7 +29,21 @@ public sealed class TensorCoreTwinTests
             library.Run(probe.Launch, buffers);
             var errors = probe.Mismatches(buffers);
             Assert.True(errors.Count == 0, $"{probe.Name}, trial {trial}: {errors.Count} mismatches, first: {string.Join("; ", errors.Take(4))}");
+            Assert.Equal(0, library.TwinErrors());   // no misuse: the lanes a selector does not read may hold anything
         }
+    }
+
+    [Fact]
+    public void Invalid_sparsity_metadata_in_a_lane_the_selector_reads_is_a_twin_error()
+    {
+        if (!CpuKernelLibrary.CompilerAvailable(out _)) return;
+        // Selector 0 reads lanes 4g and 4g + 1; give them 0, whose nibbles name one index twice (undefined on the GPU).
+        var probe = TensorCoreProbes.MmaSparse(3);
+        string source = probe.Source.Replace("dnnc_mma_sp_m16n8k32<0>(d, a, b, c, f == 0 ? word : 0u);", "dnnc_mma_sp_m16n8k32<0>(d, a, b, c, 0u);");
+        Assert.NotEqual(probe.Source, source);
+        using var library = CpuKernelLibrary.Build(TensorCoreHelpers.Source + source);
+        library.Run(probe.Launch, probe.Buffers.Select(b => (float[])b.Clone()).ToArray());
+        Assert.True(library.TwinErrors() > 0);
     }
 
     [NvrtcFact]
@@ -46,6 +60,7 @@ public sealed class TensorCoreTwinTests
             ["ldmatrix_variants"] = ["ldmatrix.sync.aligned.m8n8.x1.shared.b16", "ldmatrix.sync.aligned.m8n8.x2.shared.b16",
                 "ldmatrix.sync.aligned.m8n8.x4.shared.b16", "ldmatrix.sync.aligned.m8n8.x1.trans.shared.b16",
                 "ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16", "ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16"],
+            ["mma_sp_probe"] = ["mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32"],
         };
         foreach (var arch in new[] { "sm_80", "sm_90" })
             foreach (var probe in TensorCoreProbes.All(1))
