@@ -14,8 +14,14 @@ namespace DnnC.Compiler.CodeGen;
 /// </summary>
 internal static class MmaConvTemplate
 {
-    public static bool Supports(PlanNumerics numerics) =>
-        numerics.Encoding == WeightEncoding.Dense && numerics.Math is MathMode.Fp16TensorCore or MathMode.Tf32TensorCore;
+    /// <summary>Dense filters on FP16 or TF32 tensor cores; 2:4-compressed filters on FP16 sparse tensor cores
+    /// (<see cref="MmaSparseSkeleton"/>, FP16 storage).</summary>
+    public static bool Supports(PlanNumerics numerics) => numerics.Encoding switch
+    {
+        WeightEncoding.Dense => numerics.Math is MathMode.Fp16TensorCore or MathMode.Tf32TensorCore,
+        WeightEncoding.Sparse24 => numerics.Math == MathMode.Fp16TensorCore && numerics.Precision == KernelPrecision.Fp16,
+        _ => false,
+    };
 
     public static LaunchConfig Launch(ConvSpec spec)
     {
@@ -96,6 +102,10 @@ internal static class MmaConvTemplate
                                 const int pix = (int)(m % (HO * WO)), ho = pix / WO, wo = pix % WO;
             {{(s.HasBias ? "                    v += in2[k];\n" : "")}}{{Epilogue.Steps(s.Epilogue, s.Operands, ["nimg", "k", "ho", "wo"], "v", "                    ")}}                    out[{{output}}] = v;
             """;
+        if (kernel.Numerics.Encoding == WeightEncoding.Sparse24)
+            return MmaSparseSkeleton.Emit(header, idx, t, s.GemmM.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                s.GemmN.ToString(System.Globalization.CultureInfo.InvariantCulture), s.GemmK.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                paddedK, SparseMetadataByte(kernel, plan, s.K, s.GemmK), setup, a, "(idx_t)g * NG", finish);
         return MmaGemmSkeleton.Emit(header, idx, t, fp16, s.GemmM.ToString(System.Globalization.CultureInfo.InvariantCulture),
             s.GemmN.ToString(System.Globalization.CultureInfo.InvariantCulture), s.GemmK.ToString(System.Globalization.CultureInfo.InvariantCulture),
             setup, a, b, finish);
@@ -105,6 +115,10 @@ internal static class MmaConvTemplate
     /// tensor-core conv; a filter computed at run time stays in the model's [K, C/groups, R, S].</summary>
     private static bool RowWeights(PlanKernel kernel, KernelPlan? plan) =>
         plan is null || plan.Storage(kernel.Args[2]).Encoded is { Encoding: WeightEncoding.Dense };
+
+    /// <summary>Where the metadata of a 2:4 filter value starts, in bytes from the value (EncodedWeightShape's layout).</summary>
+    internal static long SparseMetadataByte(PlanKernel kernel, KernelPlan? plan, int rows, int k) =>
+        (plan?.Storage(kernel.Args[2]).Encoded ?? new EncodedWeightShape(WeightEncoding.Sparse24, rows, k)).MetadataOffset(2);
 
     private static MmaTile TileOf(ConvSpec s) =>
         s.Mma ?? throw new ArgumentException("a tensor-core conv needs its mma tile");

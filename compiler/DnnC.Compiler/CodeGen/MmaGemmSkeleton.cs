@@ -83,9 +83,9 @@ internal static class MmaGemmSkeleton
                         const int kidx = tile * KT + q * EPC;
                         unsigned char* dst = smem + (st * (MT + NT) + row) * ROW + q * 16;
                         if (row < MT) {
-            {{Load(a, fp16)}}
+            {{LoadOperand(a, fp16)}}
                         } else {
-            {{Load(b, fp16)}}
+            {{LoadOperand(b, fp16)}}
                         }
                     }
                 };
@@ -151,7 +151,8 @@ internal static class MmaGemmSkeleton
             throw new ArgumentException($"mma tile {t} needs {t.SharedBytes} bytes of static shared memory; the limit is 49152");
     }
 
-    private static string Load(MmaOperand operand, bool fp16)
+    /// <summary>One slot's copy of an operand chunk into <c>dst</c>: a cp.async, or element loads, converts and stores.</summary>
+    internal static string LoadOperand(MmaOperand operand, bool fp16)
     {
         if (operand.Vector)
             return $$"""

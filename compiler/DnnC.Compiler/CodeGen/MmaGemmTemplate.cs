@@ -74,6 +74,9 @@ internal static class MmaGemmTemplate
                                 const idx_t o = (b * M + m) * (idx_t)NG + n;
             {{(s.HasBias ? "                    v += in2[n];\n" : "")}}{{epilogue}}                    out[o] = v;
             """;
+        if (kernel.Numerics.Encoding == WeightEncoding.Sparse24)
+            return MmaSparseSkeleton.Emit(header, idx, t, s.M.ToString(CultureInfo.InvariantCulture), s.N.ToString(CultureInfo.InvariantCulture),
+                s.K.ToString(CultureInfo.InvariantCulture), paddedK, MmaConvTemplate.SparseMetadataByte(kernel, plan, (int)bRows, s.K), setup, a, "brow", finish);
         return MmaGemmSkeleton.Emit(header, idx, t, fp16, s.M.ToString(CultureInfo.InvariantCulture),
             s.N.ToString(CultureInfo.InvariantCulture), s.K.ToString(CultureInfo.InvariantCulture), setup, a, bOperand, finish);
     }

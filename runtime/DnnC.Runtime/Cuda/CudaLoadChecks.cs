@@ -24,16 +24,16 @@ public static class CudaLoadChecks
     }
 
     /// <summary>
-    /// The CUDA kernels read and write float32 and FP16 tensors and dense weights (padded rows included); a plan with
-    /// 2:4 or ternary weights, which no CUDA template reads yet, is refused here rather than read as the wrong bytes.
+    /// The CUDA kernels read and write float32 and FP16 tensors, dense weights (padded rows included) and 2:4-compressed
+    /// ones; a plan with ternary weights, which no CUDA template reads yet, is refused here rather than read as the wrong bytes.
     /// </summary>
     public static void CheckSupportedStorage(Plan.KernelPlan plan)
     {
         if (plan.Values.FirstOrDefault(v => v.Format is not (null or Numerics.ElementFormat.Float16)
-                || v.Encoded is { Encoding: not Plan.WeightEncoding.Dense }) is { } value)
+                || v.Encoded is { Encoding: not (Plan.WeightEncoding.Dense or Plan.WeightEncoding.Sparse24) }) is { } value)
             throw new CudaLoadException(
                 $"value '{value.Name}' is stored as {(value.Encoded is { } e ? e.Encoding.ToString() : Numerics.ElementFormats.Name(value.Format!.Value))}, " +
-                "and the CUDA runtime runs float32 and FP16 plans with dense weights only; run it with --backend sim");
+                "and the CUDA runtime runs float32 and FP16 plans with dense or 2:4 weights only; run it with --backend sim");
     }
 
     /// <summary>Throws a <see cref="CudaLoadException"/> with the numbers when the arena and weights do not fit in free memory.</summary>
