@@ -1,3 +1,4 @@
+using DnnC.Runtime.Plan;
 using DnnC.Runtime.Cuda;
 
 namespace DnnC.Runtime.Tests.Cuda;
@@ -79,5 +80,26 @@ public class CudaLoadChecksTests
             Assert.Equal(samples.Sum() / n, t.MeanMs, 12);
             Assert.Equal((3, n), (t.Warmup, t.Iterations));
         }
+    }
+}
+
+/// <summary>What the CUDA runtime can read: float32 and FP16 values, dense and 2:4 weights; ternary ones are refused up front.</summary>
+public class CudaStorageCheckTests
+{
+    private static KernelPlan PlanWith(params PlanValue[] values) =>
+        new(KernelPlan.CurrentFormatVersion, "m", values.ToEquatableArray(), EquatableArray<PlanKernel>.Empty,
+            EquatableArray<int>.Empty, EquatableArray<PlanOutput>.Empty, 0, 0);
+
+    [Fact]
+    public void Fp16_values_and_dense_or_2_4_weights_load_and_ternary_weights_are_refused()
+    {
+        var fp16 = new PlanValue(0, "a", ValueKind.Activation, [1, 8], Format: Runtime.Numerics.ElementFormat.Float16);
+        var rows = new PlanValue(1, "w", ValueKind.Weight, [8, 16], Format: Runtime.Numerics.ElementFormat.Float16, Encoded: new(WeightEncoding.Dense, 8, 16));
+        var sparse = new PlanValue(2, "s", ValueKind.Weight, [8, 16], Format: Runtime.Numerics.ElementFormat.Float16, Encoded: new(WeightEncoding.Sparse24, 8, 16));
+        CudaLoadChecks.CheckSupportedStorage(PlanWith(fp16, rows, sparse));
+        var ternary = new PlanValue(3, "t", ValueKind.Weight, [8, 16], Encoded: new(WeightEncoding.Ternary, 8, 16));
+        var e = Assert.Throws<CudaLoadException>(() => CudaLoadChecks.CheckSupportedStorage(PlanWith(fp16, ternary)));
+        Assert.Contains("'t'", e.Message);
+        Assert.Contains("--backend sim", e.Message);
     }
 }
