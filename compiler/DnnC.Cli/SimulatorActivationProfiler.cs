@@ -12,12 +12,12 @@ namespace DnnC.Cli;
 
 /// <summary>
 /// Calibration on the simulator: the graph the precision pass sees (fused, FP32) is lowered with every value a plan
-/// output, so none shares arena memory, and run once per input set; a value's largest magnitude is read from its output.
+/// output, so none shares arena memory, once, and run once per input set; a value's largest magnitude is read from its output.
 /// A graph the lowering cannot take (an op without a kernel) is calibrated by the reference executor instead.
 /// </summary>
 internal sealed class SimulatorActivationProfiler : IActivationProfiler
 {
-    public IReadOnlyDictionary<string, double> LargestMagnitudes(Graph graph, IReadOnlyDictionary<string, HostTensor> inputs)
+    public IReadOnlyDictionary<string, double> LargestMagnitudes(Graph graph, IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> inputSets)
     {
         var everyValue = graph with
         {
@@ -30,12 +30,16 @@ internal sealed class SimulatorActivationProfiler : IActivationProfiler
         }
         catch (CompilationFailedException)
         {
-            return ReferenceActivationProfiler.Instance.LargestMagnitudes(graph, inputs);
+            return ReferenceActivationProfiler.Instance.LargestMagnitudes(graph, inputSets);
         }
-        var outputs = PlanSimulator.Run(plan, WeightPacker.Pack(plan, graph.Weights.Items), inputs);
+        var weights = WeightPacker.Pack(plan, graph.Weights.Items);
         var largest = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var input in graph.Inputs) largest[input.Name] = Largest(inputs[input.Name].Data);
-        foreach (var (name, value) in outputs) largest[name] = Largest(value.Data);
+        foreach (var inputs in inputSets)
+        {
+            var set = PlanSimulator.Run(plan, weights, inputs).ToDictionary(o => o.Key, o => Largest(o.Value.Data));
+            foreach (var input in graph.Inputs) set[input.Name] = Largest(inputs[input.Name].Data);
+            IActivationProfiler.Merge(largest, set);
+        }
         return largest;
     }
 

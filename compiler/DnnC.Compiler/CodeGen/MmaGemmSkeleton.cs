@@ -96,16 +96,7 @@ internal static class MmaGemmSkeleton
                     for (int j = 0; j < NJ; ++j)
             #pragma unroll
                         for (int e = 0; e < 4; ++e) acc[i][j][e] = 0.0f;
-            #pragma unroll
-                for (int st = 0; st < STAGES - 1; ++st) {
-                    if (st < KTILES) load_tile(st, st);
-                    dnnc_cp_async_commit();
-                }
-                for (int tile = 0; tile < KTILES; ++tile) {
-                    dnnc_cp_async_wait<STAGES - 2>();
-                    __syncthreads();   /* tile's copies are visible to every warp, and every warp is done with tile - 1 */
-                    if (tile + STAGES - 1 < KTILES) load_tile((tile + STAGES - 1) % STAGES, tile + STAGES - 1);
-                    dnnc_cp_async_commit();
+            {{PipelineLoop}}
                     const unsigned char* As = smem + (tile % STAGES) * (MT + NT) * ROW;
                     const unsigned char* Bs = As + MT * ROW;
             #pragma unroll
@@ -137,6 +128,25 @@ internal static class MmaGemmSkeleton
 
             """;
     }
+
+    /// <summary>
+    /// The cp.async pipeline both tensor-core main loops run (PTX.md §4), up to the multiply of K-tile <c>tile</c>:
+    /// Stages − 1 tiles are in flight before the first one; at each tile a wait_group of Stages − 2 leaves only the newer
+    /// ones pending, a barrier makes the tile visible to every warp (and every warp is then done with the stage the next
+    /// copy overwrites), and the copy Stages − 1 tiles ahead is issued. Needs <c>load_tile(stage, tile)</c>.
+    /// </summary>
+    internal const string PipelineLoop = """
+        #pragma unroll
+            for (int st = 0; st < STAGES - 1; ++st) {
+                if (st < KTILES) load_tile(st, st);
+                dnnc_cp_async_commit();
+            }
+            for (int tile = 0; tile < KTILES; ++tile) {
+                dnnc_cp_async_wait<STAGES - 2>();
+                __syncthreads();   /* tile's copies are visible to every warp, and every warp is done with tile - 1 */
+                if (tile + STAGES - 1 < KTILES) load_tile((tile + STAGES - 1) % STAGES, tile + STAGES - 1);
+                dnnc_cp_async_commit();
+        """;
 
     public static void Check(MmaTile t)
     {

@@ -86,17 +86,8 @@ internal static class MmaSparseSkeleton
                     for (int j = 0; j < PJ; ++j)
             #pragma unroll
                         for (int e = 0; e < 4; ++e) acc[i][j][e] = 0.0f;
-            #pragma unroll
-                for (int st = 0; st < STAGES - 1; ++st) {
-                    if (st < KTILES) load_tile(st, st);
-                    dnnc_cp_async_commit();
-                }
                 const bool reads_metadata = ((lane >> 1) & 1) == 0;   /* selector 0: lanes 4g and 4g + 1 */
-                for (int tile = 0; tile < KTILES; ++tile) {
-                    dnnc_cp_async_wait<STAGES - 2>();
-                    __syncthreads();
-                    if (tile + STAGES - 1 < KTILES) load_tile((tile + STAGES - 1) % STAGES, tile + STAGES - 1);
-                    dnnc_cp_async_commit();
+            {{MmaGemmSkeleton.PipelineLoop}}
                     const unsigned char* Bs = smem + (tile % STAGES) * STAGE;
                     const unsigned char* As = Bs + MT * ROW;
                     unsigned af[CI][4], bf[PJ][4], ef[CI];

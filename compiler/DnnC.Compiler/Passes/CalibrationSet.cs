@@ -76,14 +76,7 @@ public sealed class CalibrationSet(IReadOnlyList<IReadOnlyDictionary<string, Hos
     /// <summary>Who runs the calibration inputs: the reference executor unless a host (the CLI) installs another.</summary>
     public static IActivationProfiler Profiler { get; set; } = ReferenceActivationProfiler.Instance;
 
-    public IReadOnlyDictionary<string, double> LargestMagnitudes(Graph graph)
-    {
-        var largest = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var feeds in Inputs)
-            foreach (var (node, max) in Profiler.LargestMagnitudes(graph, feeds))
-                largest[node] = Math.Max(largest.GetValueOrDefault(node), max);
-        return largest;
-    }
+    public IReadOnlyDictionary<string, double> LargestMagnitudes(Graph graph) => Profiler.LargestMagnitudes(graph, Inputs);
 
     /// <summary>Every output of <paramref name="graph"/> on every input set, by the reference executor.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> Reference(Graph graph) =>

@@ -13,13 +13,24 @@ namespace DnnC.Compiler.Passes;
 /// </summary>
 public interface IActivationProfiler
 {
-    IReadOnlyDictionary<string, double> LargestMagnitudes(Graph graph, IReadOnlyDictionary<string, HostTensor> inputs);
+    /// <summary>The largest magnitude of each value over every input set.</summary>
+    IReadOnlyDictionary<string, double> LargestMagnitudes(Graph graph, IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> inputSets);
+
+    /// <summary>Folds one set's maxima into the running ones.</summary>
+    static void Merge(Dictionary<string, double> largest, IReadOnlyDictionary<string, double> set)
+    {
+        foreach (var (name, max) in set) largest[name] = Math.Max(largest.GetValueOrDefault(name), max);
+    }
 }
 
 public sealed class ReferenceActivationProfiler : IActivationProfiler
 {
     public static ReferenceActivationProfiler Instance { get; } = new();
 
-    public IReadOnlyDictionary<string, double> LargestMagnitudes(Graph graph, IReadOnlyDictionary<string, HostTensor> inputs) =>
-        ReferenceExecutor.LargestMagnitudes(graph, inputs);
+    public IReadOnlyDictionary<string, double> LargestMagnitudes(Graph graph, IReadOnlyList<IReadOnlyDictionary<string, HostTensor>> inputSets)
+    {
+        var largest = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var inputs in inputSets) IActivationProfiler.Merge(largest, ReferenceExecutor.LargestMagnitudes(graph, inputs));
+        return largest;
+    }
 }

@@ -50,15 +50,7 @@ public sealed class MmaTileCatalogueTests(ITestOutputHelper output)
         var graph = BuildPipeline.Load(path, new CompileOverrides(Precision: precision), diagnostics);
         File.Delete(path);
         var lowered = BuildPipeline.Lower(graph, diagnostics);
-        var plan = lowered.Plan with
-        {
-            Kernels = lowered.Plan.Kernels.Select(k => k.Spec switch
-            {
-                ConvSpec { Mma: not null } c => k with { Spec = c with { Mma = tile }, Launch = KernelTemplates.Launch(c with { Mma = tile }) },
-                GemmSpec { Mma: not null } g => k with { Spec = g with { Mma = tile }, Launch = KernelTemplates.Launch(g with { Mma = tile }) },
-                _ => k,
-            }).ToEquatableArray(),
-        };
+        var plan = MmaPlans.WithTile(lowered.Plan, tile);
         Assert.Equal(4, plan.Kernels.Count(k => k.Spec is ConvSpec { Mma: not null } or GemmSpec { Mma: not null }));
         Assert.Contains(plan.Kernels, k => k.Spec is ConvSpec { Groups: 2, InputChannelsLast: true });
 

@@ -52,15 +52,7 @@ public sealed class SparseTensorCoreTests(ITestOutputHelper output)
         Assert.Empty(GraphVerifier.Verify(decided));
         var tile = MmaTileSelection.Catalogue[tileIndex];
         var lowered = PlanLowering.Lower(decided, GpuTarget.H100, diagnostics);
-        var plan = lowered with
-        {
-            Kernels = lowered.Kernels.Select(k => k.Spec switch
-            {
-                ConvSpec { Mma: not null } c => k with { Spec = c with { Mma = tile }, Launch = KernelTemplates.Launch(c with { Mma = tile }) },
-                GemmSpec { Mma: not null } g => k with { Spec = g with { Mma = tile }, Launch = KernelTemplates.Launch(g with { Mma = tile }) },
-                _ => k,
-            }).ToEquatableArray(),
-        };
+        var plan = MmaPlans.WithTile(lowered, tile);
         Assert.Equal(4, plan.Kernels.Count(k => k.Numerics == sparse));
         Assert.Contains(plan.Values, v => v.Encoded?.Encoding == WeightEncoding.Sparse24);
         var weights = Runtime.Encoders.WeightPacker.Pack(plan, decided.Weights.Items);
